@@ -1,0 +1,25 @@
+import type { NextConfig } from 'next';
+
+const nextConfig: NextConfig = {
+  // Native/WASM and connection-holding packages must stay out of the bundle so the
+  // Next route handlers share one instance with the production server (see server/runtime).
+  serverExternalPackages: [
+    '@electric-sql/pglite',
+    'sharp',
+    'exifr',
+    'thumbhash',
+    'file-type',
+    'busboy',
+    '@aws-sdk/client-s3',
+    'postgres',
+    'ioredis',
+    'pino',
+    'pino-pretty',
+    'better-auth',
+    'drizzle-orm',
+  ],
+  poweredByHeader: false,
+  typedRoutes: false,
+};
+
+export default nextConfig;
