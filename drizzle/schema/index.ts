@@ -1,0 +1,6 @@
+export * from './albums';
+export * from './auth';
+export * from './images';
+export * from './jobs';
+export * from './settings';
+export * from './workers';

@@ -1,0 +1,150 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+// Every variable of DESIGN.md "Configuration"; documented one by one in .env.example.
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const seconds = (fallback: number) => z.coerce.number().positive().max(86_400).default(fallback);
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+    PORT: port.default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+    CACHE_MODE: z.enum(['strict', 'degraded', 'local']).optional(),
+    BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    BETTER_AUTH_URL: z.url({ message: 'must be an absolute URL' }).default('http://localhost:3000'),
+    ADMIN_EMAIL: z.email({ message: 'must be an email address' }).optional(),
+    ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+    AUTH_SIGN_IN_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+    STORAGE_SHARED: bool.default(false),
+    S3_ENDPOINT: z.url({ message: 'must be an absolute URL' }).optional(),
+    S3_BUCKET: z.string().min(3).max(63).optional(),
+    S3_REGION: z.string().min(1).default('us-east-1'),
+    S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    S3_FORCE_PATH_STYLE: bool.default(false),
+    UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(100 * 1024 * 1024),
+    UPLOAD_MAX_PIXELS: z.coerce.number().int().min(1).default(200_000_000),
+    PREPROCESS_CONCURRENCY: z.coerce.number().int().min(0).max(256).optional(),
+    PREPROCESS_TICKER_ENABLED: bool.default(true),
+    PREPROCESS_TICK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    PREPROCESS_TICK_INTERVAL_SECONDS: seconds(10),
+    PREPROCESS_TICK_BUDGET_SECONDS: seconds(20),
+    PREPROCESS_LEASE_SECONDS: seconds(60),
+    PREPROCESS_POLL_SECONDS: seconds(5),
+    PREPROCESS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+    PREPROCESS_RETRY_BASE_SECONDS: seconds(5),
+    UPLOAD_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+    TICK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+    PUBLIC_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+    WORKER_HEARTBEAT_SECONDS: seconds(5),
+    WORKER_STALE_SECONDS: seconds(20),
+    WORKER_AUTO_OFFLINE_SWEEP_SECONDS: seconds(30),
+    HEARTBEAT_MIRROR_INTERVAL_SECONDS: seconds(60),
+    AVAILABILITY_RESEED_SWEEP_SECONDS: seconds(300),
+    DARKROOM_REPLICAS: z.coerce.number().int().min(1).max(10_000).optional(),
+    DARKROOM_SINGLE_INSTANCE: z.enum(['1', '0'], { message: 'must be exactly 1 to skip the replica guard (or unset)' }).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.CACHE_MODE && env.CACHE_MODE !== 'local' && !env.REDIS_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CACHE_MODE'],
+        message: `"${env.CACHE_MODE}" needs REDIS_URL; set REDIS_URL or use CACHE_MODE=local`,
+      });
+    }
+    if (env.WORKER_STALE_SECONDS <= env.WORKER_HEARTBEAT_SECONDS) {
+      ctx.addIssue({ code: 'custom', path: ['WORKER_STALE_SECONDS'], message: 'must be longer than WORKER_HEARTBEAT_SECONDS' });
+    }
+    if (env.STORAGE_DRIVER === 's3' && !env.S3_BUCKET) {
+      ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when STORAGE_DRIVER=s3' });
+    }
+    if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'],
+        message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together',
+      });
+    }
+  });
+
+export function toConfig(env: z.output<typeof envSchema>, platformSignals: string[]) {
+  const dataDir = path.resolve(env.DATA_DIR);
+  return {
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    databasePoolMax: env.DATABASE_POOL_MAX,
+    dataDir,
+    redisUrl: env.REDIS_URL,
+    cacheMode: env.CACHE_MODE ?? (env.REDIS_URL ? 'strict' : 'local'),
+    auth: {
+      secret: env.BETTER_AUTH_SECRET,
+      baseUrl: env.BETTER_AUTH_URL,
+      signInLimitPerMinute: env.AUTH_SIGN_IN_LIMIT_PER_MINUTE,
+    },
+    admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
+    logLevel: env.LOG_LEVEL,
+    storage: {
+      driver: env.STORAGE_DRIVER,
+      shared: env.STORAGE_SHARED,
+      localDir: path.join(dataDir, 'uploads'),
+      s3: {
+        endpoint: env.S3_ENDPOINT,
+        bucket: env.S3_BUCKET ?? '',
+        region: env.S3_REGION,
+        accessKeyId: env.S3_ACCESS_KEY_ID,
+        secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+        forcePathStyle: env.S3_FORCE_PATH_STYLE,
+      },
+    },
+    upload: { maxBytes: env.UPLOAD_MAX_BYTES, maxPixels: env.UPLOAD_MAX_PIXELS },
+    preprocess: {
+      concurrency: env.PREPROCESS_CONCURRENCY ?? os.availableParallelism(),
+      tickerEnabled: env.PREPROCESS_TICKER_ENABLED,
+      tickSecret: env.PREPROCESS_TICK_SECRET,
+      tickIntervalMs: env.PREPROCESS_TICK_INTERVAL_SECONDS * 1000,
+      tickBudgetMs: env.PREPROCESS_TICK_BUDGET_SECONDS * 1000,
+      leaseMs: env.PREPROCESS_LEASE_SECONDS * 1000,
+      pollMs: env.PREPROCESS_POLL_SECONDS * 1000,
+      maxAttempts: env.PREPROCESS_MAX_ATTEMPTS,
+      retryBaseMs: env.PREPROCESS_RETRY_BASE_SECONDS * 1000,
+    },
+    rateLimits: { uploadsPerMinute: env.UPLOAD_RATE_LIMIT_PER_MINUTE, ticksPerMinute: env.TICK_RATE_LIMIT_PER_MINUTE },
+    publicCacheTtlSeconds: env.PUBLIC_CACHE_TTL_SECONDS,
+    fleet: {
+      heartbeatMs: env.WORKER_HEARTBEAT_SECONDS * 1000,
+      staleMs: env.WORKER_STALE_SECONDS * 1000,
+      autoOfflineSweepMs: env.WORKER_AUTO_OFFLINE_SWEEP_SECONDS * 1000,
+      heartbeatMirrorMs: env.HEARTBEAT_MIRROR_INTERVAL_SECONDS * 1000,
+      reseedSweepMs: env.AVAILABILITY_RESEED_SWEEP_SECONDS * 1000,
+    },
+    replicaGuard: {
+      declaredReplicas: env.DARKROOM_REPLICAS,
+      bypass: env.DARKROOM_SINGLE_INSTANCE === '1',
+      /** Multi-instance signals read from the host environment (see env.ts). */
+      platformSignals,
+    },
+    cores: os.availableParallelism(),
+  } as const;
+}
+

@@ -1,0 +1,2 @@
+/** The one validated configuration: loadConfig() reads the environment once. */
+export * from './env';

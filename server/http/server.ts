@@ -1,0 +1,63 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+type Listener = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface Routes {
+  /** /api/v1/* */
+  api: Listener;
+  /** /api/auth/* */
+  auth: Listener;
+  /** everything else (Next) */
+  web: Listener;
+  clientIpHeader: string;
+}
+
+/**
+ * One node:http server that hands the API and auth straight to their fetch handlers
+ * and everything else to Next (DESIGN.md "Processes and entry points").
+ */
+export function createHttpServer(routes: Routes) {
+  const sockets = new Set<Socket>();
+  const server = http.createServer((req, res) => {
+    // Overwrite whatever the client sent: rate limits key on this header.
+    req.headers[routes.clientIpHeader] = req.socket.remoteAddress ?? '';
+    const url = req.url ?? '/';
+    const target = url.startsWith('/api/v1/') || url === '/api/v1' ? routes.api : url.startsWith('/api/auth/') ? routes.auth : routes.web;
+    Promise.resolve(target(req, res)).catch((error: unknown) => {
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.end();
+      }
+      server.emit('handlerError', error);
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.keepAliveTimeout = 65_000;
+
+  return {
+    server,
+    listen(port: number, host: string) {
+      return new Promise<number>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const address = server.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      });
+    },
+    /** Stops accepting, lets in-flight requests finish, then cuts idle keep-alives. */
+    close(graceMs = 10_000) {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => {
+          for (const socket of sockets) socket.destroy();
+        }, graceMs).unref();
+      });
+    },
+  };
+}

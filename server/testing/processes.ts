@@ -1,0 +1,201 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { createLogger, type Logger } from '../log';
+
+/** One parsed pino line (msg, level and whatever the caller bound). */
+export type LogLine = Record<string, unknown> & { msg?: string; level?: number };
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Polls `probe` until it returns something other than undefined/false; the timeout error says what was awaited. */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  options: { timeoutMs?: number; intervalMs?: number; diagnostics?: () => string } = {},
+): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${options.diagnostics ? `\n${options.diagnostics()}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 25));
+  }
+}
+
+function parseLines(text: string): LogLine[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as LogLine];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/** A pino logger of the app's own shape (redaction included) writing into memory. */
+export function captureLogs(level = 'trace'): { log: Logger; text(): string; lines(): LogLine[] } {
+  let text = '';
+  const sink = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { log: createLogger({ level, destination: sink }), text: () => text, lines: () => parseLines(text) };
+}
+
+export interface WorkerProcess {
+  pid: number;
+  /** From its "worker started" line. */
+  workerId: string;
+  /** Everything it logged so far (stdout JSON lines). */
+  lines(): LogLine[];
+  /** The tail of its stdout and stderr, for failure messages. */
+  output(): string;
+  /** SIGKILL: a crash, no shutdown code runs. Resolves once it has exited. */
+  kill(): Promise<void>;
+  /** SIGTERM (graceful), SIGKILL after 15 s; removes its DATA_DIR. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** A production server (`npm start`) running as a child of the test. */
+export interface ServerProcess extends WorkerProcess {
+  port: number;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  dataDir: string;
+  /** Whether the process is still running (false after kill(), stop() or a crash). */
+  alive(): boolean;
+}
+
+interface Spawned {
+  child: ChildProcess;
+  dataDir: string;
+  lines(): LogLine[];
+  output(): string;
+  alive(): boolean;
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * `node --import tsx <script>` as a child with its own DATA_DIR, so the pid is the process
+ * itself (tsx's CLI forks a grandchild that would outlive a SIGKILL of the parent). Waits
+ * for the first log line `ready` accepts; on failure it stops the child and throws.
+ */
+async function spawnTsxProcess(
+  script: string,
+  env: Record<string, string>,
+  ready: { what: string; line: (line: LogLine) => boolean; timeoutMs: number; label: string },
+): Promise<{ spawned: Spawned; readyLine: LogLine }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `darkroom-${ready.label}-`));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: ROOT,
+    // Only what it needs: nothing of the test runner's environment leaks into its config.
+    env: { NODE_ENV: 'production', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), TMPDIR: os.tmpdir(), DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8000)));
+  // 'close' comes after 'exit' once stdout and stderr are drained: every line it wrote is in.
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const output = () => `--- ${ready.label} ${child.pid} stdout (tail) ---\n${stdout.slice(-6000)}\n--- stderr ---\n${stderr}`;
+  const lines = () => parseLines(stdout);
+  let stopped = false;
+  const stop = async () => {
+    if (!stopped) {
+      stopped = true;
+      if (alive()) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => alive() && child.kill('SIGKILL'), 15_000);
+        await closed;
+        clearTimeout(timer);
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+  const kill = async () => {
+    if (alive()) child.kill('SIGKILL');
+    await closed;
+  };
+  const spawned: Spawned = { child, dataDir, lines, output, alive, kill, stop };
+  try {
+    const readyLine = await until(
+      ready.what,
+      () => {
+        if (!alive()) throw new Error(`the ${ready.label} process exited with ${child.signalCode ?? child.exitCode}\n${output()}`);
+        return lines().find(ready.line);
+      },
+      { timeoutMs: ready.timeoutMs, intervalMs: 50, diagnostics: output },
+    );
+    return { spawned, readyLine };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * `npm run worker` as a child: `node --import tsx server/worker.ts`, so the pid is the
+ * worker itself (tsx's CLI forks a grandchild that would outlive a SIGKILL of the parent).
+ * Each gets its own DATA_DIR, hence its own worker identity.
+ */
+export async function startWorkerProcess(env: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<WorkerProcess> {
+  const { spawned, readyLine } = await spawnTsxProcess('server/worker.ts', env, {
+    what: 'the worker process to start',
+    line: (l) => l.msg === 'worker started',
+    timeoutMs: options.startTimeoutMs ?? 60_000,
+    label: 'worker',
+  });
+  return {
+    pid: spawned.child.pid ?? -1,
+    workerId: String(readyLine.workerId),
+    lines: spawned.lines,
+    output: spawned.output,
+    kill: spawned.kill,
+    stop: spawned.stop,
+  };
+}
+
+/**
+ * `npm start` as a child: `node --import tsx server/main.ts` on 127.0.0.1:`port`, with its
+ * own DATA_DIR (hence its own worker identity, read from DATA_DIR/worker-id). Needs a Next
+ * build in .next/ (main.ts would otherwise build one itself, which no test should wait for).
+ * Resolves once it logs "Darkroom is serving".
+ */
+export async function startServerProcess(env: Record<string, string>, options: { port: number; startTimeoutMs?: number }): Promise<ServerProcess> {
+  if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('startServerProcess needs a Next production build: run `npx next build` first');
+  const { spawned } = await spawnTsxProcess(
+    'server/main.ts',
+    { HOST: '127.0.0.1', ...env, PORT: String(options.port) },
+    {
+      what: `the production server on port ${options.port} to serve`,
+      line: (l) => typeof l.msg === 'string' && l.msg.startsWith('Darkroom is serving'),
+      timeoutMs: options.startTimeoutMs ?? 120_000,
+      label: 'server',
+    },
+  );
+  const workerId = fs.readFileSync(path.join(spawned.dataDir, 'worker-id'), 'utf8').trim();
+  return {
+    pid: spawned.child.pid ?? -1,
+    port: options.port,
+    url: `http://127.0.0.1:${options.port}`,
+    dataDir: spawned.dataDir,
+    workerId,
+    lines: spawned.lines,
+    output: spawned.output,
+    alive: spawned.alive,
+    kill: spawned.kill,
+    stop: spawned.stop,
+  };
+}

@@ -1,0 +1,107 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import type { Config } from '../config';
+
+export interface TestS3 {
+  endpoint: string;
+  bucket: string;
+  /** Ready for createS3Storage: path-style, s3rver's default credentials. */
+  config: Config['storage']['s3'];
+  /** Stops the server and removes its data directory. */
+  stop(): Promise<void>;
+}
+
+/** The s3rver 3.x options used here (the package ships no types). */
+interface S3rverOptions {
+  address: string;
+  port: number;
+  silent: boolean;
+  directory: string;
+  configureBuckets: { name: string }[];
+}
+
+const BUCKET = 'darkroom-test';
+/** s3rver's built-in key pair; it verifies request signatures made with it. */
+const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+/**
+ * Runs in the child. s3rver is CommonJS (`import S3rver from 's3rver'` works too), but it has to
+ * live in its own process: its ListObjectsV2 continuation tokens are DES-encrypted, and OpenSSL 3
+ * only offers DES with --openssl-legacy-provider, so in-process every truncated listing
+ * (more than 1000 keys) answers 500.
+ */
+const CHILD = `
+const S3rver = require(process.env.S3RVER_MODULE);
+const server = new S3rver(JSON.parse(process.env.S3RVER_OPTIONS));
+server.run().then(
+  (address) => process.send({ port: address.port }),
+  (error) => { console.error(error); process.exit(1); },
+);
+// The parent went away (stop(), or the test process died): shut down with it.
+process.on('disconnect', () => server.close().finally(() => process.exit(0)));
+`;
+
+/** A fake S3 (s3rver) on a free loopback port with one empty bucket and a throwaway data directory. */
+export async function startS3rver(): Promise<TestS3> {
+  const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'darkroom-s3rver-'));
+  const options: S3rverOptions = { address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: BUCKET }] };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_OPTIONS: '', // no loaders or flags of the test runner in the child
+    S3RVER_MODULE: createRequire(import.meta.url).resolve('s3rver'),
+    S3RVER_OPTIONS: JSON.stringify(options),
+  };
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', CHILD], { env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+
+  let port: number;
+  try {
+    port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no answer within 15 s')), 15_000);
+      child.once('error', (error) => reject(error));
+      child.once('exit', (code, signal) => reject(new Error(`exited with ${signal ?? code}`)));
+      child.once('message', (message: unknown) => {
+        clearTimeout(timer);
+        const candidate = (message as { port?: unknown } | null)?.port;
+        if (typeof candidate === 'number') resolve(candidate);
+        else reject(new Error(`unexpected message ${JSON.stringify(message)}`));
+      });
+    });
+  } catch (error) {
+    await stopChild(child);
+    await fs.rm(directory, { recursive: true, force: true });
+    throw new Error(`s3rver could not start (${(error as Error).message})${stderr ? `:\n${stderr}` : ''}`, { cause: error });
+  }
+  child.removeAllListeners('exit');
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  return {
+    endpoint,
+    bucket: BUCKET,
+    config: { endpoint, bucket: BUCKET, region: 'us-east-1', ...CREDENTIALS, forcePathStyle: true },
+    async stop() {
+      try {
+        await stopChild(child);
+      } finally {
+        await fs.rm(directory, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** Disconnecting asks the child to close the server and exit; SIGKILL if it has not after 5 s. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  if (child.connected) child.disconnect();
+  else child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
