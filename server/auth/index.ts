@@ -1,0 +1,107 @@
+import { betterAuth } from 'better-auth';
+import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { APIError } from 'better-auth/api';
+import { eq } from 'drizzle-orm';
+import type { Database } from '../db';
+import { UnavailableError } from '../errors';
+import type { Logger } from '../log';
+import { schema } from '../db';
+import type { RateLimitStore } from './rate-limit';
+
+export { resolveAuthSecret, type AuthSecret } from './secret';
+export type { RateLimitStore } from './rate-limit';
+
+/** Header the production server sets from the socket; clients cannot forge it there. */
+export const CLIENT_IP_HEADER = 'x-darkroom-client-ip';
+/** Seconds a signed session snapshot is trusted without a database read (DESIGN.md "Auth"). */
+export const SESSION_COOKIE_CACHE_SECONDS = 60;
+
+export interface AuthOptions {
+  db: Database;
+  secret: string;
+  baseUrl: string;
+  signInLimitPerMinute: number;
+  /** Rate-limit counters on the cache: shared through Redis, fail-closed in strict mode. */
+  rateLimitStore?: RateLimitStore;
+  log: Logger;
+}
+
+export function createAuth(options: AuthOptions) {
+  const { db } = options;
+  return betterAuth({
+    appName: 'Darkroom',
+    baseURL: options.baseUrl,
+    basePath: '/api/auth',
+    secret: options.secret,
+    database: drizzleAdapter(db, { provider: 'pg', usePlural: true, schema }),
+    emailAndPassword: {
+      enabled: true,
+      // Accounts are made by the owner (or the one-time setup), never by self-service.
+      disableSignUp: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 256,
+    },
+    user: {
+      additionalFields: {
+        role: { type: 'string', input: false, defaultValue: 'viewer' },
+        active: { type: 'boolean', input: false, defaultValue: true },
+      },
+    },
+    session: {
+      cookieCache: { enabled: true, maxAge: SESSION_COOKIE_CACHE_SECONDS },
+    },
+    rateLimit: {
+      enabled: true,
+      window: 60,
+      max: 300,
+      customRules: {
+        '/sign-in/*': { window: 60, max: options.signInLimitPerMinute },
+      },
+      ...(options.rateLimitStore ? { customStorage: options.rateLimitStore } : { storage: 'memory' as const }),
+    },
+    advanced: {
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER, 'x-forwarded-for'] },
+      database: { generateId: () => crypto.randomUUID() },
+    },
+    telemetry: { enabled: false },
+    logger: {
+      level: 'warn',
+      // better-auth's own messages go through pino so every line stays JSON.
+      log: (level, message) => options.log[level === 'debug' ? 'debug' : level](message),
+    },
+    databaseHooks: {
+      session: {
+        create: {
+          // A deactivated user keeps their password but can no longer start a session.
+          before: async (session) => {
+            const [user] = await db
+              .select({ active: schema.users.active })
+              .from(schema.users)
+              .where(eq(schema.users.id, session.userId));
+            if (!user?.active) {
+              throw new APIError('FORBIDDEN', { message: 'This account is deactivated. Ask the owner to reactivate it.' });
+            }
+            return { data: session };
+          },
+        },
+      },
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+/**
+ * better-auth's handler, failing closed: when the shared rate limiter cannot be reached
+ * (strict cache mode, Redis away) the request gets 503 instead of an unlimited sign-in.
+ */
+export function authRequestHandler(auth: Auth) {
+  return async (request: Request): Promise<Response> => {
+    try {
+      return await auth.handler(request);
+    } catch (error) {
+      if (!(error instanceof UnavailableError)) throw error;
+      return Response.json({ code: 'SERVICE_UNAVAILABLE', message: error.message }, { status: 503, headers: { 'retry-after': '5' } });
+    }
+  };
+}
