@@ -1,0 +1,140 @@
+import { asc, count, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { visibilities } from '../../drizzle/schema';
+import { type Database, schema } from '../db';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+
+const { albums, images } = schema;
+
+const slug = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(80)
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use lowercase letters, digits and single dashes');
+
+export const createAlbumInput = z
+  .object({
+    title: z.string().trim().min(1, 'Title is required').max(200),
+    slug: slug.optional(),
+    description: z.string().trim().max(5000).default(''),
+    visibility: z.enum(visibilities).default('private'),
+    allowGps: z.boolean().default(false),
+    position: z.number().int().min(0).max(1_000_000).optional(),
+  })
+  .strict();
+export type CreateAlbumInput = z.input<typeof createAlbumInput>;
+
+export const updateAlbumInput = z
+  .object({
+    title: z.string().trim().min(1).max(200).optional(),
+    slug: slug.optional(),
+    description: z.string().trim().max(5000).optional(),
+    visibility: z.enum(visibilities).optional(),
+    allowGps: z.boolean().optional(),
+    coverImageId: z.string().max(64).nullable().optional(),
+    position: z.number().int().min(0).max(1_000_000).optional(),
+  })
+  .strict();
+export type UpdateAlbumInput = z.input<typeof updateAlbumInput>;
+
+export interface AlbumDto {
+  id: string;
+  slug: string;
+  title: string;
+  description: string;
+  visibility: 'public' | 'private';
+  allowGps: boolean;
+  coverImageId: string | null;
+  position: number;
+  imageCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+type AlbumRow = typeof albums.$inferSelect;
+const toDto = (row: AlbumRow, imageCount: number): AlbumDto => ({
+  id: row.id,
+  slug: row.slug,
+  title: row.title,
+  description: row.description,
+  visibility: row.visibility,
+  allowGps: row.allowGps,
+  coverImageId: row.coverImageId,
+  position: row.position,
+  imageCount,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+export const slugify = (title: string) =>
+  title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80) || 'album';
+
+const isUnique = (e: unknown): boolean => typeof e === 'object' && e !== null && (('code' in e && e.code === '23505') || ('cause' in e && isUnique(e.cause)));
+
+async function imageCount(db: Database, albumId: string) {
+  const [row] = await db.select({ n: count() }).from(images).where(eq(images.albumId, albumId));
+  return row?.n ?? 0;
+}
+
+export async function listAlbums(ctx: { db: Database }): Promise<AlbumDto[]> {
+  const rows = await ctx.db
+    .select({ album: albums, n: sql<number>`(select count(*)::int from images i where i.album_id = "albums"."id")` })
+    .from(albums)
+    .orderBy(asc(albums.position), asc(albums.createdAt));
+  return rows.map((r) => toDto(r.album, Number(r.n)));
+}
+
+export async function getAlbum(ctx: { db: Database }, id: string): Promise<AlbumDto> {
+  const [row] = await ctx.db.select().from(albums).where(eq(albums.id, id));
+  if (!row) throw new NotFoundError('Album not found');
+  return toDto(row, await imageCount(ctx.db, id));
+}
+
+export async function createAlbum(ctx: { db: Database }, input: CreateAlbumInput): Promise<AlbumDto> {
+  const data = createAlbumInput.parse(input);
+  const [last] = await ctx.db.select({ max: sql<number>`coalesce(max(${albums.position}), -1)::int` }).from(albums);
+  try {
+    const [row] = await ctx.db
+      .insert(albums)
+      .values({ ...data, id: crypto.randomUUID(), slug: data.slug ?? slugify(data.title), position: data.position ?? Number(last?.max ?? -1) + 1 })
+      .returning();
+    if (!row) throw new Error('insert returned no row');
+    return toDto(row, 0);
+  } catch (error) {
+    if (isUnique(error)) throw new ConflictError(`An album with the slug "${data.slug ?? slugify(data.title)}" already exists; choose another slug`);
+    throw error;
+  }
+}
+
+export async function updateAlbum(ctx: { db: Database }, id: string, input: UpdateAlbumInput): Promise<AlbumDto> {
+  const data = updateAlbumInput.parse(input);
+  if (data.coverImageId) {
+    const [cover] = await ctx.db.select({ albumId: images.albumId }).from(images).where(eq(images.id, data.coverImageId));
+    if (!cover) throw new ValidationError('coverImageId: no such image');
+    if (cover.albumId !== id) throw new ValidationError('coverImageId: the cover must be an image of this album');
+  }
+  try {
+    const [row] = Object.keys(data).length
+      ? await ctx.db.update(albums).set(data).where(eq(albums.id, id)).returning()
+      : await ctx.db.select().from(albums).where(eq(albums.id, id));
+    if (!row) throw new NotFoundError('Album not found');
+    return toDto(row, await imageCount(ctx.db, id));
+  } catch (error) {
+    if (isUnique(error)) throw new ConflictError(`An album with the slug "${data.slug ?? ''}" already exists; choose another slug`);
+    throw error;
+  }
+}
+
+/** The album goes; its images stay in the library, without an album. */
+export async function deleteAlbum(ctx: { db: Database }, id: string): Promise<void> {
+  const rows = await ctx.db.delete(albums).where(eq(albums.id, id)).returning({ id: albums.id });
+  if (!rows.length) throw new NotFoundError('Album not found');
+}

@@ -1,0 +1,120 @@
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { visibilities } from '../../drizzle/schema';
+import { schema, type Transaction } from '../db';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { originalPrefix, variantPrefix } from '../storage';
+import { DEVELOP_JOB, type LibraryContext } from './context';
+import { type AdminImageDto, toAdminImageDto } from './dto';
+
+const { images, imageVariants, imageTags, tags, albums, preprocessJobs } = schema;
+
+export const listImagesInput = z.object({
+  status: z.enum(['pending', 'processing', 'ready', 'failed']).optional(),
+  albumId: z.string().max(64).optional(),
+  tag: z.string().max(64).optional(),
+  cursor: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(40),
+});
+export type ListImagesInput = z.input<typeof listImagesInput>;
+
+export const tagName = z.string().trim().toLowerCase().min(1).max(48);
+export const updateImageInput = z
+  .object({
+    title: z.string().trim().max(200).optional(),
+    albumId: z.string().max(64).nullable().optional(),
+    visibility: z.enum(visibilities).optional(),
+    tags: z.array(tagName).max(50).optional(),
+  })
+  .strict();
+export type UpdateImageInput = z.input<typeof updateImageInput>;
+
+/** Rows → DTOs with their variants and tags, in the order given. */
+export async function hydrate(ctx: Pick<LibraryContext, 'db'>, rows: (typeof images.$inferSelect)[]): Promise<AdminImageDto[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [variants, tagRows] = await Promise.all([
+    ctx.db.select().from(imageVariants).where(inArray(imageVariants.imageId, ids)),
+    ctx.db.select({ imageId: imageTags.imageId, name: tags.name }).from(imageTags).innerJoin(tags, eq(tags.id, imageTags.tagId)).where(inArray(imageTags.imageId, ids)),
+  ]);
+  return rows.map((row) =>
+    toAdminImageDto(
+      row,
+      variants.filter((v) => v.imageId === row.id),
+      tagRows.filter((t) => t.imageId === row.id).map((t) => t.name).sort(),
+    ),
+  );
+}
+
+export async function listImages(ctx: LibraryContext, input: ListImagesInput) {
+  const q = listImagesInput.parse(input);
+  const conditions = [
+    q.status ? eq(images.status, q.status) : undefined,
+    q.albumId ? eq(images.albumId, q.albumId) : undefined,
+    q.tag ? sql`exists (select 1 from image_tags it join tags t on t.id = it.tag_id where it.image_id = "images"."id" and t.name = ${q.tag})` : undefined,
+    q.cursor ? sql`(${images.createdAt}, ${images.id}) < (select created_at, id from images where id = ${q.cursor})` : undefined,
+  ];
+  const rows = await ctx.db.select().from(images).where(and(...conditions)).orderBy(desc(images.createdAt), desc(images.id)).limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  return { items: await hydrate(ctx, page), nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null };
+}
+
+export async function getImage(ctx: Pick<LibraryContext, 'db'>, id: string): Promise<AdminImageDto> {
+  const [row] = await ctx.db.select().from(images).where(eq(images.id, id));
+  if (!row) throw new NotFoundError('Image not found');
+  const [dto] = await hydrate(ctx, [row]);
+  if (!dto) throw new NotFoundError('Image not found');
+  return dto;
+}
+
+async function setTags(tx: Transaction, imageId: string, names: string[]) {
+  await tx.delete(imageTags).where(eq(imageTags.imageId, imageId));
+  const unique = [...new Set(names)];
+  if (!unique.length) return;
+  await tx.insert(tags).values(unique.map((name) => ({ id: crypto.randomUUID(), name }))).onConflictDoNothing({ target: tags.name });
+  const rows = await tx.select({ id: tags.id }).from(tags).where(inArray(tags.name, unique));
+  await tx.insert(imageTags).values(rows.map((t) => ({ imageId, tagId: t.id })));
+}
+
+export async function updateImage(ctx: LibraryContext, id: string, input: UpdateImageInput): Promise<AdminImageDto> {
+  const data = updateImageInput.parse(input);
+  await ctx.db.transaction(async (tx) => {
+    const [row] = await tx.select({ id: images.id }).from(images).where(eq(images.id, id)).for('update');
+    if (!row) throw new NotFoundError('Image not found');
+    if (data.albumId) {
+      const [album] = await tx.select({ id: albums.id }).from(albums).where(eq(albums.id, data.albumId));
+      if (!album) throw new ValidationError('albumId: no such album');
+    }
+    const { tags: tagNames, ...fields } = data;
+    if (Object.keys(fields).length) await tx.update(images).set(fields).where(eq(images.id, id));
+    if (tagNames) await setTags(tx, id, tagNames);
+  });
+  return getImage(ctx, id);
+}
+
+/** Rows first (so nothing points at missing files), then the original and every variant. */
+export async function deleteImage(ctx: LibraryContext, id: string): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const [row] = await tx.delete(images).where(eq(images.id, id)).returning({ id: images.id });
+    if (!row) throw new NotFoundError('Image not found');
+    await tx.update(albums).set({ coverImageId: null }).where(eq(albums.coverImageId, id));
+    await tx
+      .update(preprocessJobs)
+      .set({ status: 'cancelled', lastError: 'image deleted', leaseToken: null, finishedAt: sql`now()` })
+      .where(and(eq(preprocessJobs.subjectId, id), inArray(preprocessJobs.status, ['queued', 'running'])));
+  });
+  await Promise.all([ctx.storage.deletePrefix(variantPrefix(id)), ctx.storage.deletePrefix(originalPrefix(id))]);
+  ctx.log.info({ imageId: id }, 'image deleted');
+}
+
+/** Develops an image again (e.g. after a failure or a new version of the developer). */
+export async function reprocessImage(ctx: LibraryContext, id: string): Promise<AdminImageDto> {
+  await ctx.db.transaction(async (tx) => {
+    const [row] = await tx.select({ id: images.id }).from(images).where(eq(images.id, id)).for('update');
+    if (!row) throw new NotFoundError('Image not found');
+    const jobId = await ctx.queue.enqueue(tx, { kind: DEVELOP_JOB, subjectId: id });
+    if (!jobId) throw new ConflictError('This image is already queued or being developed');
+    await tx.update(images).set({ status: 'pending', lastError: null }).where(eq(images.id, id));
+  });
+  return getImage(ctx, id);
+}

@@ -1,0 +1,139 @@
+import exifr from 'exifr';
+import sharp, { type Sharp } from 'sharp';
+import { rgbaToThumbHash } from 'thumbhash';
+import type { ExifData, VariantFormat } from '../../drizzle/schema';
+
+export const VARIANT_WIDTHS = [320, 640, 1280, 1920, 2560] as const;
+export const VARIANT_FORMATS: readonly VariantFormat[] = ['avif', 'webp'];
+
+export interface DevelopedVariant {
+  width: number;
+  height: number;
+  format: VariantFormat;
+  data: Buffer;
+}
+
+export interface Developed {
+  width: number;
+  height: number;
+  variants: DevelopedVariant[];
+  /** ThumbHash, base64. */
+  placeholder: string;
+  /** #rrggbb */
+  dominantColor: string;
+  exif: ExifData;
+  takenAt: Date | null;
+  gps: { latitude: number; longitude: number } | null;
+  warnings: string[];
+}
+
+/**
+ * Bounded memory: libvips' operation cache off (every image is new), and its threads split
+ * between the jobs that run at once so N jobs never use N × cores threads.
+ */
+export function configureSharp(jobsAtOnce: number, cores: number): void {
+  sharp.cache(false);
+  sharp.concurrency(Math.max(1, Math.floor(cores / Math.max(1, jobsAtOnce))));
+}
+
+const ENCODERS: Record<VariantFormat, (img: Sharp) => Sharp> = {
+  avif: (img) => img.avif({ quality: 55, effort: 2 }),
+  webp: (img) => img.webp({ quality: 80, effort: 4 }),
+};
+
+function abortIfNeeded(signal?: AbortSignal) {
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
+}
+
+/** The whole development of one original: orientation, variants, placeholder, colour, EXIF. */
+export async function developImage(
+  original: Buffer,
+  options: { maxPixels: number; widths?: readonly number[]; signal?: AbortSignal },
+): Promise<Developed> {
+  const warnings: string[] = [];
+  const meta = await readExif(original).catch((error: unknown) => ({ errors: [error instanceof Error ? error.message : String(error)] }));
+  if (meta?.errors.length) warnings.push(`EXIF could not be read (${meta.errors.join('; ')}); developed without the unreadable parts`);
+
+  // Decode and orient once; every variant is cut from this raw bitmap, largest first.
+  const decoded = await sharp(original, { limitInputPixels: options.maxPixels, failOn: 'error' })
+    .rotate()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const { width, height, channels } = decoded.info;
+  const widths = (options.widths ?? VARIANT_WIDTHS).filter((w) => w <= width).sort((a, b) => b - a);
+  if (widths.length === 0) widths.push(width);
+
+  const variants: DevelopedVariant[] = [];
+  let source = { data: decoded.data, width, height };
+  for (const target of widths) {
+    abortIfNeeded(options.signal);
+    const resized =
+      target === source.width
+        ? source
+        : await sharp(source.data, { raw: { width: source.width, height: source.height, channels } })
+            .resize({ width: target })
+            .raw()
+            .toBuffer({ resolveWithObject: true })
+            .then((r) => ({ data: r.data, width: r.info.width, height: r.info.height }));
+    const encoded = await Promise.all(
+      VARIANT_FORMATS.map(async (format) => ({
+        width: resized.width,
+        height: resized.height,
+        format,
+        data: await ENCODERS[format](sharp(resized.data, { raw: { width: resized.width, height: resized.height, channels } })).toBuffer(),
+      })),
+    );
+    variants.push(...encoded);
+    source = resized;
+  }
+
+  const small = sharp(source.data, { raw: { width: source.width, height: source.height, channels } }).resize(100, 100, { fit: 'inside' });
+  const [hash, stats] = await Promise.all([
+    small.clone().ensureAlpha().raw().toBuffer({ resolveWithObject: true }),
+    small.clone().stats(),
+  ]);
+  const placeholder = Buffer.from(rgbaToThumbHash(hash.info.width, hash.info.height, hash.data)).toString('base64');
+  const { r, g, b } = stats.dominant;
+  const dominantColor = `#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+
+  return {
+    width,
+    height,
+    variants: variants.sort((a, b) => a.width - b.width || a.format.localeCompare(b.format)),
+    placeholder,
+    dominantColor,
+    exif: (meta && 'exif' in meta ? meta.exif : undefined) ?? {},
+    takenAt: (meta && 'takenAt' in meta ? meta.takenAt : undefined) ?? null,
+    gps: (meta && 'gps' in meta ? meta.gps : undefined) ?? null,
+    warnings,
+  };
+}
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 200) : undefined);
+
+/** Camera, lens, exposure, taken-at and GPS via exifr; undefined when there is no EXIF. */
+export async function readExif(original: Buffer) {
+  const raw = (await exifr.parse(original, { tiff: true, exif: true, gps: true, ifd1: false, interop: false, xmp: false, icc: false, iptc: false })) as
+    | Record<string, unknown>
+    | undefined;
+  if (!raw) return undefined;
+  // exifr reports damaged blocks in `errors` and returns what it could read.
+  const errors = Array.isArray(raw.errors) ? raw.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '') : [];
+  const exif: ExifData = {
+    make: str(raw.Make),
+    model: str(raw.Model),
+    lens: str(raw.LensModel) ?? str(raw.Lens),
+    focalLength: num(raw.FocalLength),
+    fNumber: num(raw.FNumber),
+    exposureTime: num(raw.ExposureTime),
+    iso: num(raw.ISO) ?? num(raw.ISOSpeedRatings),
+  };
+  const taken = raw.DateTimeOriginal ?? raw.CreateDate;
+  const takenAt = taken instanceof Date && !Number.isNaN(taken.getTime()) ? taken : null;
+  const latitude = num(raw.latitude);
+  const longitude = num(raw.longitude);
+  const gps = latitude !== undefined && longitude !== undefined && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180 ? { latitude, longitude } : null;
+  return { exif: Object.fromEntries(Object.entries(exif).filter(([, v]) => v !== undefined)) as ExifData, takenAt, gps, errors };
+}

@@ -1,0 +1,9 @@
+/** The photo library: uploads, the develop job, admin operations and public reads. */
+export { DEVELOP_JOB, type LibraryContext } from './context';
+export { configureSharp, developImage, VARIANT_WIDTHS } from './develop';
+export { registerDevelopJob } from './develop-job';
+export { FILES_PATH, type AdminImageDto, type ImageDto } from './dto';
+export { ingestUploads } from './ingest';
+export { inspectUpload, type ReceivedFile } from './inspect';
+export * from './admin';
+export * from './public';

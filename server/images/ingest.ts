@@ -1,0 +1,72 @@
+import { eq, inArray } from 'drizzle-orm';
+import { schema } from '../db';
+import { originalKey } from '../storage';
+import { type LibraryContext, DEVELOP_JOB } from './context';
+import { type AdminImageDto, toAdminImageDto } from './dto';
+import { type InspectedFile, inspectUpload, type ReceivedFile } from './inspect';
+
+const { images } = schema;
+
+const isUniqueViolation = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && ('code' in error ? error.code === '23505' : 'cause' in error && isUniqueViolation(error.cause));
+
+/**
+ * Accepts uploads all-or-nothing: every file is inspected first, so one bad file leaves
+ * no file and no row. Same bytes as an existing image → that image, nothing new.
+ */
+export async function ingestUploads(ctx: LibraryContext, files: ReceivedFile[]): Promise<AdminImageDto[]> {
+  const inspected: InspectedFile[] = [];
+  for (const file of files) inspected.push(await inspectUpload(file, ctx.limits));
+  const ids: string[] = [];
+  for (const file of inspected) ids.push(await ingestOne(ctx, file));
+  const rows = await ctx.db.select().from(images).where(inArray(images.id, ids));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [toAdminImageDto(row, [], [])] : [];
+  });
+}
+
+async function existingBySha(ctx: LibraryContext, sha256: string) {
+  const [row] = await ctx.db.select({ id: images.id }).from(images).where(eq(images.sha256, sha256));
+  return row?.id;
+}
+
+async function ingestOne(ctx: LibraryContext, file: InspectedFile): Promise<string> {
+  const existing = await existingBySha(ctx, file.sha256);
+  if (existing) return existing;
+  const id = crypto.randomUUID();
+  const key = originalKey(id, file.ext);
+  await ctx.storage.putFile(key, file.path, file.mime);
+  try {
+    await ctx.db.transaction(async (tx) => {
+      await tx.insert(images).values({
+        id,
+        originalKey: key,
+        originalName: file.name.slice(0, 255),
+        mime: file.mime,
+        bytes: file.bytes,
+        sha256: file.sha256,
+        width: file.width,
+        height: file.height,
+        title: titleFromName(file.name),
+      });
+      await ctx.queue.enqueue(tx, { kind: DEVELOP_JOB, subjectId: id });
+    });
+    ctx.log.info({ imageId: id, bytes: file.bytes }, 'image uploaded');
+    return id;
+  } catch (error) {
+    await ctx.storage.delete(key).catch((e: unknown) => ctx.log.error({ err: e, key }, 'could not remove an orphaned original'));
+    // Same bytes uploaded concurrently: the other upload won; answer with its image.
+    if (isUniqueViolation(error)) {
+      const winner = await existingBySha(ctx, file.sha256);
+      if (winner) return winner;
+    }
+    throw error;
+  }
+}
+
+/** "IMG_0042.final.JPG" → "IMG_0042.final": a starting title the owner can edit. */
+function titleFromName(name: string): string {
+  return name.replace(/\.[^.]{1,5}$/, '').slice(0, 200);
+}
