@@ -1,0 +1,6 @@
+/** The lease-fenced preprocess queue: claims, leases, fencing, cluster duties, drivers. */
+export { Queue, ShutdownSignal, type ClusterDuty, type FleetHooks, type QueueOptions } from './queue';
+export { startWorker, type Worker, type WorkerOptions } from './worker';
+export { startTicker } from './ticker';
+export { countJobsByStatus, countRunning, countRunningByWorker, getJob, listJobs, type JobRow } from './store';
+export * from './types';
