@@ -1,0 +1,177 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { schema } from '../db';
+import { NotFoundError } from '../errors';
+import { countRunning, countRunningByWorker } from '../queue';
+import { capacityKey, DRAINED, heartbeatKey, ONLINE, SNAPSHOT } from './keys';
+import type { FleetOptions, WorkerView } from './types';
+
+const { workers } = schema;
+
+/**
+ * This replica's side of the worker-fleet mirror. PostgreSQL is the truth; Redis mirrors
+ * it for the hot path. Writes go to PostgreSQL first, then Redis best-effort (a failed
+ * mirror write is logged and healed by the next reseed).
+ */
+export class Fleet {
+  constructor(readonly options: FleetOptions) {}
+
+  get usesRedis(): boolean {
+    return Boolean(this.options.redis);
+  }
+
+  /** Best-effort Redis write: never fails the caller. */
+  protected async mirror(what: string, write: (redis: NonNullable<FleetOptions['redis']>) => Promise<unknown>): Promise<boolean> {
+    const { redis, log } = this.options;
+    if (!redis) return false;
+    try {
+      await write(redis);
+      return true;
+    } catch (error) {
+      log.warn({ err: (error as Error).message, what }, 'redis mirror write failed; the next reseed heals it');
+      return false;
+    }
+  }
+
+  /** Startup: upsert this worker as online (a drained worker stays drained), then mirror it. */
+  async register(): Promise<void> {
+    const { db } = this.options;
+    const self = this.options.self;
+    const [row] = await db
+      .insert(workers)
+      .values({ ...self, isOnline: true })
+      .onConflictDoUpdate({
+        target: workers.id,
+        set: { hostname: self.hostname, version: self.version, concurrency: self.concurrency, isOnline: true, startedAt: sql`now()`, lastHeartbeatAt: sql`now()` },
+      })
+      .returning({ isDrained: workers.isDrained });
+    const running = await countRunning(db, self.id);
+    await this.mirror('register', (redis) =>
+      redis
+        .multi()
+        .sadd(ONLINE, self.id)
+        .set(heartbeatKey(self.id), new Date().toISOString())
+        .set(capacityKey(self.id), running)
+        [row?.isDrained ? 'sadd' : 'srem'](DRAINED, self.id)
+        .del(SNAPSHOT)
+        .exec(),
+    );
+  }
+
+  /** Shutdown: offline in PostgreSQL, then out of the mirror. */
+  async deregister(): Promise<void> {
+    const id = this.options.self.id;
+    await this.options.db.update(workers).set({ isOnline: false }).where(eq(workers.id, id));
+    await this.mirror('deregister', (redis) => redis.multi().srem(ONLINE, id).del(heartbeatKey(id), capacityKey(id), SNAPSHOT).exec());
+  }
+
+  /** The hot path: Redis only. Without Redis, PostgreSQL is the only place it can go. */
+  async heartbeat(): Promise<void> {
+    const { redis, db, self } = this.options;
+    if (!redis) {
+      await db.update(workers).set({ lastHeartbeatAt: sql`now()`, isOnline: true }).where(eq(workers.id, self.id));
+      return;
+    }
+    const result = await redis.multi().set(heartbeatKey(self.id), new Date().toISOString()).sismember(ONLINE, self.id).exec().catch(() => null);
+    // Swept offline while alive (a partition, a lost Redis): register again, PostgreSQL first.
+    if (result?.[1]?.[1] === 0) {
+      this.options.log.warn('this worker was marked offline while alive; registering again');
+      await this.register();
+    }
+  }
+
+  /** Asked before every claim. A drained worker must never claim because Redis is away. */
+  async isDrained(): Promise<boolean> {
+    const { redis, db, self } = this.options;
+    if (redis) {
+      try {
+        const replies = await redis.multi().sismember(DRAINED, self.id).sismember(ONLINE, self.id).exec();
+        const [drained, online] = (replies ?? []).map(([error, value]) => (error ? undefined : value));
+        // A mirror that does not list this worker as online has lost its data (restart, flush,
+        // failover) or swept it: only PostgreSQL can say whether it is drained.
+        if (online === 1) return drained === 1;
+      } catch {
+        // fall through to the truth
+      }
+    }
+    const [row] = await db.select({ isDrained: workers.isDrained }).from(workers).where(eq(workers.id, self.id));
+    return row?.isDrained ?? false;
+  }
+
+  /** After every lease change: derived from PostgreSQL, never INCR/DECR. */
+  async refreshCapacity(): Promise<void> {
+    if (!this.options.redis) return;
+    const running = await countRunning(this.options.db, this.options.self.id);
+    await this.mirror('capacity', (redis) => redis.set(capacityKey(this.options.self.id), running));
+  }
+
+  async setDrained(workerId: string, drained: boolean): Promise<WorkerView> {
+    const rows = await this.options.db.update(workers).set({ isDrained: drained }).where(eq(workers.id, workerId)).returning({ id: workers.id });
+    if (!rows.length) throw new NotFoundError('Worker not found');
+    await this.mirror('drain', (redis) => redis.multi()[drained ? 'sadd' : 'srem'](DRAINED, workerId).del(SNAPSHOT).exec());
+    const view = (await this.listWorkers()).find((w) => w.id === workerId);
+    if (!view) throw new NotFoundError('Worker not found');
+    return view;
+  }
+
+  /** Every known worker: rows from PostgreSQL, live heartbeat and capacity from Redis when it answers. */
+  async listWorkers(): Promise<WorkerView[]> {
+    const { db, redis } = this.options;
+    const rows = await db.select().from(workers).orderBy(sql`${workers.isOnline} desc`, workers.hostname, workers.id);
+    let live: { heartbeats: (string | null)[]; capacity: (string | null)[] } | undefined;
+    if (redis && rows.length) {
+      try {
+        const [heartbeats, capacity] = await Promise.all([redis.mget(rows.map((r) => heartbeatKey(r.id))), redis.mget(rows.map((r) => capacityKey(r.id)))]);
+        live = { heartbeats, capacity };
+      } catch {
+        live = undefined;
+      }
+    }
+    const running = live ? undefined : await countRunningByWorker(db);
+    return rows.map((row, i) => {
+      const beat = live?.heartbeats[i];
+      const last = beat && Date.parse(beat) > row.lastHeartbeatAt.getTime() ? beat : row.lastHeartbeatAt.toISOString();
+      return {
+        id: row.id,
+        hostname: row.hostname,
+        version: row.version,
+        concurrency: row.concurrency,
+        isOnline: row.isOnline,
+        isDrained: row.isDrained,
+        running: live ? Number(live.capacity[i] ?? 0) : (running?.get(row.id) ?? 0),
+        startedAt: row.startedAt.toISOString(),
+        lastHeartbeatAt: last,
+      };
+    });
+  }
+
+  /** Rebuilds the mirror from PostgreSQL: at startup, on every Redis reconnect, and periodically. */
+  async seed(): Promise<boolean> {
+    const { db } = this.options;
+    if (!this.options.redis) return false;
+    const [online, drained, running] = await Promise.all([
+      db.select({ id: workers.id, lastHeartbeatAt: workers.lastHeartbeatAt }).from(workers).where(eq(workers.isOnline, true)),
+      db.select({ id: workers.id }).from(workers).where(eq(workers.isDrained, true)),
+      countRunningByWorker(db),
+    ]);
+    return this.mirror('seed', (redis) => {
+      const tx = redis.multi().del(ONLINE, DRAINED, SNAPSHOT);
+      if (online.length) tx.sadd(ONLINE, ...online.map((w) => w.id));
+      if (drained.length) tx.sadd(DRAINED, ...drained.map((w) => w.id));
+      const now = new Date().toISOString();
+      for (const w of online) {
+        tx.set(capacityKey(w.id), running.get(w.id) ?? 0);
+        // NX keeps live heartbeats. A lost key gets "now": PostgreSQL's copy lags by a mirror
+        // interval, so using it would let the next sweep offline a healthy worker.
+        tx.set(heartbeatKey(w.id), now, 'NX');
+      }
+      return tx.exec();
+    });
+  }
+
+  /** Used by the drain check and the guard: is this id a registered, online worker? */
+  async isOnline(workerId: string): Promise<boolean> {
+    const [row] = await this.options.db.select({ id: workers.id }).from(workers).where(and(eq(workers.id, workerId), eq(workers.isOnline, true)));
+    return Boolean(row);
+  }
+
+}
