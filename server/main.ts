@@ -1,0 +1,84 @@
+/*
+ * The production entry (`npm start`): the one file allowed to compose Next and the Hono
+ * app, which is why it imports both (eslint override in eslint.config.mjs).
+ */
+import { getRequestListener } from '@hono/node-server';
+import next from 'next';
+import { createApp, setApp } from '../hono';
+import { CLIENT_IP_HEADER } from './auth';
+import { ConfigError, loadConfig, defaultToProductionEnv } from './config';
+import { DatabaseLockedError } from './db/pglite-lock';
+import { createLogger } from './log';
+import { ReplicaGuardError } from './replica-guard';
+import { createHttpServer } from './http/server';
+import { ensureNextBuild } from './http/next-build';
+import { createServices, setServices, startBackground } from './runtime';
+
+const HELP = `Darkroom — self-hosted photo library
+
+Usage: npm start            build the admin UI if needed, migrate, and serve
+       npm start -- --help  this text
+
+Configuration comes from the environment; every variable is described in .env.example.
+With no DATABASE_URL and no REDIS_URL, Darkroom runs on an embedded database in DATA_DIR
+(default ./data). Open http://localhost:3000 and create the owner account.`;
+
+async function main() {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(HELP);
+    return;
+  }
+  defaultToProductionEnv();
+  const config = loadConfig();
+  const log = createLogger({ level: config.logLevel });
+  const dir = process.cwd();
+
+  // The replica guard runs inside createServices, before the (slow) first build and before listening.
+  const services = await createServices(config, { log });
+  ensureNextBuild(dir, log);
+  setServices(services);
+  const api = createApp(services);
+  setApp(api);
+
+  const nextApp = next({ dev: false, dir, hostname: config.host, port: config.port });
+  await nextApp.prepare();
+  const handleNext = nextApp.getRequestHandler();
+
+  const http = createHttpServer({
+    api: getRequestListener(api.fetch),
+    auth: getRequestListener(services.authHandler),
+    web: (req, res) => handleNext(req, res),
+    clientIpHeader: CLIENT_IP_HEADER,
+  });
+  http.server.on('handlerError', (error: unknown) => log.error({ err: error }, 'request handler failed'));
+  const stopBackground = await startBackground(services);
+  const port = await http.listen(config.port, config.host);
+  log.info({ port, host: config.host, database: services.database.kind, cacheMode: config.cacheMode }, `Darkroom is serving http://localhost:${port}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await http.close();
+    await stopBackground();
+    await nextApp.close().catch(() => {});
+    await services.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`ERROR ${error.message}\nSee .env.example for every variable and its meaning.`);
+  } else if (error instanceof ReplicaGuardError || error instanceof DatabaseLockedError) {
+    createLogger({ level: 'error' }).error(`Darkroom refused to start: ${error.message}`);
+  } else {
+    console.error('ERROR Darkroom could not start:', error instanceof Error ? error.message : error);
+    if (error instanceof Error && error.stack) console.error(error.stack);
+  }
+  process.exit(1);
+});

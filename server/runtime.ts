@@ -1,0 +1,175 @@
+import os from 'node:os';
+import path from 'node:path';
+import { type Auth, authRequestHandler, createAuth, resolveAuthSecret, type AuthSecret } from './auth';
+import { type AvailabilityStatus, createStatusReader, Fleet, fleetSweeps } from './availability';
+import { authRateLimitStore, type Cache, type CacheManager, createCacheManager, createRateLimiter, type RateLimiter } from './cache';
+import { APP_VERSION, loadConfig, type Config } from './config';
+import { type Database, type DatabaseHandle, openDatabase } from './db';
+import { createLogger, type Logger } from './log';
+import { type LibraryContext, registerDevelopJob } from './images';
+import { Queue } from './queue';
+import { connectRedis, type Redis } from './redis';
+import { checkPlatformSignals, checkReplicaGuard } from './replica-guard';
+import { createStorage, type Storage } from './storage';
+import { ensureOwner } from './users';
+import { workerIdentity } from './workers/identity';
+
+export { startBackground } from './background';
+
+/** The cache namespace of the public read API; every admin write invalidates it. */
+export const PUBLIC_CACHE = 'public';
+
+/** Everything a request or a job needs; built once per process by createServices. */
+export interface Services {
+  config: Config;
+  log: Logger;
+  database: DatabaseHandle;
+  db: Database;
+  auth: Auth;
+  /** /api/auth/*: better-auth's handler, answering 503 when its rate limiter cannot be reached. */
+  authHandler(request: Request): Promise<Response>;
+  authSecret: AuthSecret;
+  redis?: Redis;
+  storage: Storage;
+  queue: Queue;
+  library: LibraryContext;
+  fleet: Fleet;
+  readStatus(): Promise<AvailabilityStatus>;
+  cache: { manager: CacheManager; public: Cache; limits: { upload: RateLimiter; tick: RateLimiter } };
+  /** Drops the public read cache on every replica; throws when Redis cannot be reached. */
+  invalidatePublic(): Promise<void>;
+  workerId: string;
+  close(): Promise<void>;
+}
+
+export interface ServiceOverrides {
+  log?: Logger;
+  database?: DatabaseHandle;
+}
+
+/**
+ * Startup order of DESIGN.md: (config validated by the caller) → replica guard →
+ * migrations → Redis (per cache mode) → mirror and queue wiring → owner bootstrap.
+ */
+export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
+  const log = overrides.log ?? createLogger({ level: config.logLevel });
+  checkPlatformSignals(config);
+  const database =
+    overrides.database ??
+    (await openDatabase({ url: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite'), poolMax: config.databasePoolMax }));
+  let redis: Redis | undefined;
+  try {
+    const authSecret = resolveAuthSecret(config.auth.secret, config.dataDir);
+    const workerId = workerIdentity(config.dataDir);
+    await checkReplicaGuard({ config, authSecretGenerated: authSecret.generated, db: database.db, workerId });
+    await database.migrate();
+
+    const cacheManager = createCacheManager({
+      mode: config.cacheMode,
+      redisUrl: config.redisUrl,
+      log: log.child({ module: 'cache' }),
+      flushOnRecovery: [PUBLIC_CACHE],
+    });
+    // Strict mode refuses to start without Redis (CacheBackendUnavailableError names the other modes).
+    await cacheManager.init();
+    // Redis connects before the fleet exists; every later (re)connect reseeds the mirror.
+    const reseed: { fleet?: Fleet } = {};
+    if (config.redisUrl) {
+      // Strict mode cannot run without Redis; the other modes start and keep retrying.
+      redis = await connectRedis(config.redisUrl, log.child({ module: 'redis' }), {
+        required: config.cacheMode === 'strict',
+        onReady: () => void reseed.fleet?.seed().then(() => reseed.fleet?.heartbeat()).catch(() => {}),
+      });
+    }
+    const auth = createAuth({
+      db: database.db,
+      secret: authSecret.value,
+      baseUrl: config.auth.baseUrl,
+      signInLimitPerMinute: config.auth.signInLimitPerMinute,
+      rateLimitStore: authRateLimitStore(cacheManager.cache('ratelimit')),
+      log: log.child({ module: 'auth' }),
+    });
+    const storage = await createStorage(config.storage);
+    const queue = new Queue({
+      db: database.db,
+      log: log.child({ module: 'queue' }),
+      workerId,
+      leaseMs: config.preprocess.leaseMs,
+      maxAttempts: config.preprocess.maxAttempts,
+      retryBaseMs: config.preprocess.retryBaseMs,
+    });
+    const fleet = new Fleet({
+      db: database.db,
+      redis,
+      log: log.child({ module: 'fleet' }),
+      self: { id: workerId, hostname: os.hostname(), version: APP_VERSION, concurrency: config.preprocess.concurrency },
+      timing: config.fleet,
+    });
+    reseed.fleet = fleet;
+    queue.useFleet({
+      canClaim: async () => !(await fleet.isDrained()),
+      onLeaseChange: () => void fleet.refreshCapacity().catch(() => {}),
+    });
+    queue.addClusterDuty(fleetSweeps(fleet, queue));
+    const publicCache = cacheManager.cache(PUBLIC_CACHE);
+    const invalidatePublic = () => publicCache.invalidateAll();
+    const library: LibraryContext = { db: database.db, storage, queue, log: log.child({ module: 'images' }), limits: config.upload, invalidatePublic };
+    // images → queue: the develop handler is registered here, at boot.
+    registerDevelopJob(library);
+    if (config.admin) {
+      const owner = await ensureOwner({ db: database.db }, config.admin);
+      if (owner) log.info({ userId: owner.id }, 'owner account created from ADMIN_EMAIL');
+    }
+    const client = redis;
+    return {
+      config,
+      log,
+      database,
+      db: database.db,
+      auth,
+      authHandler: authRequestHandler(auth),
+      authSecret,
+      redis,
+      storage,
+      queue,
+      library,
+      fleet,
+      readStatus: createStatusReader(fleet),
+      cache: {
+        manager: cacheManager,
+        public: publicCache,
+        limits: {
+          upload: createRateLimiter(cacheManager.cache('ratelimit'), { windowSeconds: 60, max: config.rateLimits.uploadsPerMinute }),
+          tick: createRateLimiter(cacheManager.cache('ratelimit'), { windowSeconds: 60, max: config.rateLimits.ticksPerMinute }),
+        },
+      },
+      invalidatePublic,
+      workerId,
+      async close() {
+        client?.disconnect();
+        await cacheManager.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    redis?.disconnect();
+    await database.close().catch(() => {});
+    throw error;
+  }
+}
+
+// Next bundles its own copy of these modules; sharing through globalThis keeps one
+// database (one PGlite owner) and one Redis client per process.
+const globalKey = Symbol.for('darkroom.services');
+type GlobalWithServices = typeof globalThis & { [globalKey]?: Promise<Services> };
+
+export function getServices(): Promise<Services> {
+  const g = globalThis as GlobalWithServices;
+  g[globalKey] ??= createServices(loadConfig());
+  return g[globalKey];
+}
+
+/** Lets the production server hand the services it built to the Next handlers. */
+export function setServices(services: Services): void {
+  (globalThis as GlobalWithServices)[globalKey] = Promise.resolve(services);
+}

@@ -1,0 +1,41 @@
+/*
+ * A replica that only develops photos (`npm run worker`): the same background drivers as
+ * `npm start` without HTTP. Needs DATABASE_URL: the embedded database belongs to one process.
+ */
+import { ConfigError, loadConfig } from './config';
+import { DatabaseLockedError } from './db/pglite-lock';
+import { createLogger } from './log';
+import { ReplicaGuardError } from './replica-guard';
+import { createServices, startBackground } from './runtime';
+
+async function main() {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log('Usage: npm run worker\n\nDevelops queued photos without serving HTTP. Reads the same environment as npm start (see .env.example).');
+    return;
+  }
+  const config = loadConfig();
+  const log = createLogger({ level: config.logLevel });
+  const services = await createServices(config, { log });
+  const stopBackground = await startBackground(services);
+  log.info({ workerId: services.workerId, concurrency: config.preprocess.concurrency }, 'worker started');
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'worker shutting down');
+    await stopBackground();
+    await services.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ReplicaGuardError || error instanceof DatabaseLockedError) {
+    createLogger({ level: 'error' }).error(`Darkroom worker refused to start: ${error.message}`);
+    process.exit(1);
+  }
+  console.error(`ERROR ${error instanceof ConfigError ? error.message : `the worker could not start: ${error instanceof Error ? error.message : String(error)}`}`);
+  process.exit(1);
+});
