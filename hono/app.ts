@@ -1,0 +1,72 @@
+import { csrf } from 'hono/csrf';
+import type { Services } from '../server/runtime';
+import { APP_VERSION } from '../server/system';
+import { errorJson, onError } from './errors';
+import { albumsRoutes } from './albums';
+import { healthRoutes } from './health';
+import { imagesRoutes } from './images';
+import { jobsRoutes } from './jobs';
+import { adminGuard } from './middleware/admin-guard';
+import { invalidatePublic } from './middleware/invalidate-public';
+import { clientIp, rateLimit } from './middleware/rate-limit';
+import { requestId } from './middleware/request-id';
+import { requestLog } from './middleware/request-log';
+import { preprocessRoutes } from './preprocess';
+import { publicRoutes } from './public';
+import { createRouter } from './router';
+import { setupRoutes } from './setup';
+import { statusRoutes } from './status';
+import { systemRoutes } from './system';
+import { tagsRoutes } from './tags';
+import { usersRoutes } from './users';
+import { workersRoutes } from './workers';
+
+export const API_BASE = '/api/v1';
+
+/** The whole HTTP API at /api/v1. Services are injected so tests build their own. */
+export function createApp(services: Services) {
+  const app = createRouter().basePath(API_BASE);
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    c.set('services', services);
+    await next();
+  });
+  app.use('*', requestLog());
+  // Registered before any admin route, so it runs first for every one of them.
+  // Form posts (multipart uploads) from another site are refused before the session is read.
+  app.use('/admin/*', csrf({ origin: new URL(services.config.auth.baseUrl).origin }));
+  app.use('/admin/*', adminGuard());
+  app.use('/admin/*', invalidatePublic());
+  app.on('POST', '/admin/images', rateLimit((c) => c.get('services').cache.limits.upload, (c) => `upload:${c.get('user').id}`));
+  app.on('POST', '/preprocess-tasks/tick', rateLimit((c) => c.get('services').cache.limits.tick, (c) => `tick:${clientIp(c)}`));
+
+  app.route('/', healthRoutes);
+  app.route('/', setupRoutes);
+  app.route('/admin', systemRoutes);
+  app.route('/', statusRoutes);
+  app.route('/', publicRoutes);
+  app.route('/', preprocessRoutes);
+  app.route('/admin/users', usersRoutes);
+  app.route('/admin/images', imagesRoutes);
+  app.route('/admin/albums', albumsRoutes);
+  app.route('/admin/tags', tagsRoutes);
+  app.route('/admin/jobs', jobsRoutes);
+  app.route('/admin/workers', workersRoutes);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'better-auth.session_token',
+    description: 'Session cookie from POST /api/auth/sign-in/email',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Darkroom API', version: APP_VERSION, description: 'Photo library API. Admin routes need a session cookie.' },
+  });
+
+  app.notFound((c) => errorJson(c, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`));
+  app.onError(onError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

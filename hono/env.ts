@@ -1,0 +1,11 @@
+import type { Services } from '../server/runtime';
+import type { UserDto } from '../server/users';
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    services: Services;
+    /** Set by the admin guard: the signed-in, active admin. */
+    user: UserDto;
+  };
+}

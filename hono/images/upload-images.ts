@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { createRoute, z, type RouteHandler } from '@hono/zod-openapi';
+import { ingestUploads } from '../../server/images';
+import type { AppEnv } from '../env';
+import { errorResponses } from '../errors';
+import { receiveFiles } from './receive';
+import { AdminImageSchema } from './schema';
+
+export const uploadImagesRoute = createRoute({
+  method: 'post',
+  path: '/',
+  tags: ['admin: images'],
+  summary: 'Upload photos (multipart field "files", one or many); they are developed in the background',
+  description:
+    'Body: multipart/form-data with one or more files in the field `files`. Each file is capped at UPLOAD_MAX_BYTES ' +
+    'and its type is decided by content. All-or-nothing: one bad file rejects the request and stores nothing. ' +
+    'Bytes already in the library return the existing image.',
+  responses: {
+    202: { description: 'Accepted; each image is pending until developed', content: { 'application/json': { schema: z.object({ items: z.array(AdminImageSchema) }) } } },
+    ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'),
+  },
+});
+
+export const uploadImagesHandler: RouteHandler<typeof uploadImagesRoute, AppEnv> = async (c) => {
+  const { library, config } = c.get('services');
+  // Streamed by busboy: the route declares no body schema so nothing reads (and buffers) it first.
+  const { files, cleanup } = await receiveFiles(c.req.raw, { tmpDir: path.join(config.dataDir, 'tmp'), maxBytes: config.upload.maxBytes });
+  try {
+    const items = await ingestUploads(library, files);
+    return c.json({ items: items.map((i) => AdminImageSchema.parse(i)) }, 202);
+  } finally {
+    await cleanup();
+  }
+};

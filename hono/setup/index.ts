@@ -1,0 +1,38 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { countUsers, setupOwner, setupOwnerInput } from '../../server/users';
+import { errorResponses } from '../errors';
+import { createRouter } from '../router';
+import { UserSchema, toUserJson } from '../users/schema';
+
+const SetupStatusSchema = z.object({ needed: z.boolean() }).openapi('SetupStatus');
+
+const statusRoute = createRoute({
+  method: 'get',
+  path: '/setup',
+  tags: ['setup'],
+  summary: 'Whether the one-time owner setup is still open',
+  responses: { 200: { description: 'Setup status', content: { 'application/json': { schema: SetupStatusSchema } } } },
+});
+
+const setupRoute = createRoute({
+  method: 'post',
+  path: '/setup',
+  tags: ['setup'],
+  summary: 'Create the owner account (only while no user exists)',
+  request: { body: { required: true, content: { 'application/json': { schema: setupOwnerInput } } } },
+  responses: {
+    201: { description: 'Owner created; sign in next', content: { 'application/json': { schema: UserSchema } } },
+    ...errorResponses('VALIDATION_FAILED', 'CONFLICT'),
+  },
+});
+
+export const setupRoutes = createRouter()
+  .openapi(statusRoute, async (c) => {
+    const n = await countUsers({ db: c.get('services').db });
+    return c.json({ needed: n === 0 }, 200);
+  })
+  .openapi(setupRoute, async (c) => {
+    const owner = await setupOwner({ db: c.get('services').db }, c.req.valid('json'));
+    c.get('services').log.info({ userId: owner.id, requestId: c.get('requestId') }, 'owner account created by setup');
+    return c.json(toUserJson(owner), 201);
+  });

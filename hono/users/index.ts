@@ -1,0 +1,11 @@
+import { createRouter } from '../router';
+import { createUserHandler, createUserRoute } from './create-user';
+import { listUsersHandler, listUsersRoute } from './list-users';
+import { activateUserHandler, activateUserRoute, deactivateUserHandler, deactivateUserRoute } from './set-user-active';
+
+/** /admin/users: the owner's and admins' user management. */
+export const usersRoutes = createRouter()
+  .openapi(listUsersRoute, listUsersHandler)
+  .openapi(createUserRoute, createUserHandler)
+  .openapi(deactivateUserRoute, deactivateUserHandler)
+  .openapi(activateUserRoute, activateUserHandler);
