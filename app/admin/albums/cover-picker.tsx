@@ -1,0 +1,57 @@
+'use client';
+import { useEffect, useState } from 'react';
+import { api } from '../../_lib/api';
+import { type AdminImage, errorMessage, imageLabel, type ImagePage } from '../../_lib/library';
+import { VariantPicture } from '../_components/variant-picture';
+
+interface Props {
+  albumId: string;
+  value: string | null;
+  onChange: (imageId: string | null) => void;
+}
+
+/** Radio buttons over the album's ready photos (the API only accepts a cover from the album). */
+export function CoverPicker({ albumId, value, onChange }: Props) {
+  const [images, setImages] = useState<AdminImage[] | null>(null);
+  const [more, setMore] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    api<ImagePage>(`/admin/images?albumId=${encodeURIComponent(albumId)}&status=ready&limit=100`)
+      .then((page) => {
+        if (cancelled) return;
+        setImages(page.items);
+        setMore(page.nextCursor !== null);
+      })
+      .catch((e: unknown) => {
+        if (!cancelled) setError(errorMessage(e, 'Could not load the album’s photos'));
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [albumId]);
+
+  return (
+    <fieldset className="cover-picker">
+      <legend>Cover</legend>
+      {error && <p className="error" role="alert">{error}</p>}
+      {images === null && !error && <p className="muted">Loading photos…</p>}
+      {images?.length === 0 && <p className="muted">No ready photos in this album yet; add some from a photo’s page.</p>}
+      <div className="covers">
+        <label className={`cover none${value === null ? ' selected' : ''}`}>
+          <input type="radio" name="cover" checked={value === null} onChange={() => onChange(null)} className="visually-hidden" />
+          No cover
+        </label>
+        {images?.map((image) => (
+          <label key={image.id} className={`cover${value === image.id ? ' selected' : ''}`}>
+            <input type="radio" name="cover" value={image.id} checked={value === image.id} onChange={() => onChange(image.id)} className="visually-hidden" />
+            <VariantPicture image={image} size="tile" />
+            <span className="visually-hidden">{imageLabel(image)}</span>
+          </label>
+        ))}
+      </div>
+      {more && <p className="muted small">Showing the newest 100 photos.</p>}
+    </fieldset>
+  );
+}

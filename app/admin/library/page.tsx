@@ -1,0 +1,20 @@
+import { IMAGE_STATUSES, type ImageStatus } from '../../_lib/library';
+import { Library } from './library';
+
+interface Props {
+  searchParams: Promise<{ status?: string | string[]; album?: string | string[] }>;
+}
+
+const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? '';
+
+/** Filters live in the URL (?status=&album=) so they survive going to a photo and back. */
+export default async function LibraryPage({ searchParams }: Props) {
+  const params = await searchParams;
+  const status = one(params.status);
+  return (
+    <>
+      <h1>Library</h1>
+      <Library status={IMAGE_STATUSES.includes(status as ImageStatus) ? (status as ImageStatus) : ''} albumId={one(params.album)} />
+    </>
+  );
+}

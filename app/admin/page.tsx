@@ -1,0 +1,53 @@
+import Link from 'next/link';
+import { getServices } from '../../server/runtime';
+import { getSystemOverview } from '../../server/system';
+
+const DATABASE_LABEL = { postgres: 'PostgreSQL', pglite: 'Embedded (PGlite)' } as const;
+const REDIS_LABEL = { connected: 'connected', unreachable: 'unreachable', 'not-configured': 'not configured' } as const;
+
+interface Stat {
+  label: string;
+  value: string;
+  id: string;
+}
+
+function StatGrid({ stats, className }: { stats: Stat[]; className?: string }) {
+  return (
+    <div className={className ? `stats ${className}` : 'stats'}>
+      {stats.map((s) => (
+        <div className="stat" key={s.id} data-testid={`stat-${s.id}`}>
+          <div className="label">{s.label}</div>
+          <div className="value">{s.value}</div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export default async function Dashboard() {
+  const services = await getServices();
+  // The same snapshot GET /api/v1/status serves; the dashboard still renders if it fails.
+  const [overview, status] = await Promise.all([getSystemOverview(services), services.readStatus().catch(() => null)]);
+  const stats = [
+    { label: 'Users', value: `${overview.users.active} active / ${overview.users.total}`, id: 'users' },
+    { label: 'Database', value: DATABASE_LABEL[overview.database], id: 'database' },
+    { label: 'Cache mode', value: overview.cacheMode, id: 'cache-mode' },
+    { label: 'Redis', value: REDIS_LABEL[overview.redis], id: 'redis' },
+  ];
+  const fleet = status && [
+    { label: 'Workers', value: `${status.workersAvailable} available / ${status.workersOnline} online`, id: 'workers' },
+    { label: 'Free slots', value: String(status.freeSlots), id: 'free-slots' },
+    { label: 'Queue', value: `${status.queue.queued} queued · ${status.queue.running} running`, id: 'queue' },
+    { label: 'Failed jobs', value: String(status.queue.failed), id: 'failed' },
+  ];
+  return (
+    <>
+      <h1>Dashboard</h1>
+      <StatGrid stats={stats} />
+      <h2>Fleet and queue</h2>
+      {fleet ? <StatGrid stats={fleet} /> : <p className="error" role="alert">The fleet status is unavailable.</p>}
+      <p className="small"><Link href="/admin/fleet">Workers, heartbeats and draining →</Link></p>
+      <p style={{ color: 'var(--muted)', marginTop: '2rem' }}>Darkroom {overview.version}</p>
+    </>
+  );
+}

@@ -1,0 +1,10 @@
+import { Uploader } from './uploader';
+
+export default function UploadPage() {
+  return (
+    <>
+      <h1>Upload</h1>
+      <Uploader />
+    </>
+  );
+}
