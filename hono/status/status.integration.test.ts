@@ -45,6 +45,8 @@ describe('GET /status with Redis (two replicas on one database, a private redis-
     clients.unshift(b);
 
     // The fleet: replica a (running 2 of 3), replica b (idle), and a drained peer with 5 slots.
+    // Startup seeds the mirror before registering (server/background.ts); so does this test.
+    await a.services.fleet.seed();
     await a.services.fleet.register();
     await b.services.fleet.register();
     const { db, redis, config } = a.services;
@@ -96,6 +98,17 @@ describe('GET /status with Redis (two replicas on one database, a private redis-
     expect(rebuilt).toEqual({ ...expected, queue: { ...expected.queue, queued: 4 }, source: 'redis', generatedAt: expect.any(String) });
     expect(rebuilt.generatedAt).not.toBe(fromA.generatedAt);
     expect(await status(a)).toEqual(rebuilt);
+  });
+
+  it('an emptied Redis (restarted, flushed) is not read as "no workers": PostgreSQL answers until the reseed', async () => {
+    await direct.flushall();
+    const truth = { ...expected, queue: { ...expected.queue, queued: 4 }, generatedAt: expect.any(String) };
+    expect(await status(a)).toEqual({ ...truth, source: 'postgres' });
+    expect(await direct.exists(keys.SNAPSHOT)).toBe(0);
+
+    await b.services.fleet.seed();
+    expect(await status(a)).toEqual({ ...truth, source: 'redis' });
+    expect(await status(b)).toEqual({ ...truth, source: 'redis' });
   });
 
   it('with Redis killed: source postgres, with truthful counts', async () => {

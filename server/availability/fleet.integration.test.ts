@@ -193,6 +193,57 @@ describe('seed: the mirror rebuilt from PostgreSQL', () => {
     expect(await direct.exists(keys.heartbeatKey('w-offline'), keys.capacityKey('w-offline'), keys.SNAPSHOT)).toBe(0);
   });
 
+  it('a replica that registers while a seed is between its PostgreSQL read and its Redis write is not lost', async () => {
+    await insertWorker({ id: 'w-old' });
+    const seeding = await fleetRedis();
+    const late = makeFleet('w-late', await fleetRedis());
+    // The seed's first MULTI reaches Redis only after w-late has registered in both places.
+    const multi = seeding.multi.bind(seeding);
+    let raced = false;
+    seeding.multi = ((...args: Parameters<typeof multi>) => {
+      const tx = multi(...args);
+      const exec = tx.exec.bind(tx);
+      tx.exec = (async () => {
+        if (!raced) {
+          raced = true;
+          await late.register();
+          expect(await direct.sismember(keys.ONLINE, 'w-late')).toBe(1);
+        }
+        return exec();
+      }) as typeof tx.exec;
+      return tx;
+    }) as typeof seeding.multi;
+
+    expect(await makeFleet('w-old', seeding).seed()).toBe(true);
+    expect(raced).toBe(true);
+    expect(await members(keys.ONLINE)).toEqual(['w-late', 'w-old']);
+  });
+
+  it('a /status rebuild that raced a mirror write does not share its stale view', async () => {
+    await insertWorker({ id: 'w-old' });
+    const redis = await fleetRedis();
+    await makeFleet('w-old', redis).seed();
+    const late = makeFleet('w-late', await fleetRedis());
+    // The rebuild reads the online set, then w-late registers before the snapshot is stored.
+    const smembers = redis.smembers.bind(redis);
+    let raced = false;
+    redis.smembers = (async (...args: Parameters<typeof smembers>) => {
+      const result = await smembers(...args);
+      if (!raced) {
+        raced = true;
+        await late.register();
+      }
+      return result;
+    }) as typeof redis.smembers;
+    const read = createStatusReader(makeFleet('w-old', redis));
+
+    expect(await read()).toMatchObject({ workersOnline: 1, source: 'redis' });
+    expect(raced).toBe(true);
+    expect(await direct.exists(keys.SNAPSHOT)).toBe(0);
+    expect(await read()).toMatchObject({ workersOnline: 2, source: 'redis' });
+    expect(await direct.exists(keys.SNAPSHOT)).toBe(1);
+  });
+
   it('on PostgreSQL alone there is nothing to seed', async () => {
     await insertWorker({ id: 'w-1' });
     expect(await makeFleet('w-1', undefined).seed()).toBe(false);

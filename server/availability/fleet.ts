@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { schema } from '../db';
 import { NotFoundError } from '../errors';
 import { countRunning, countRunningByWorker } from '../queue';
-import { capacityKey, DRAINED, heartbeatKey, ONLINE, SNAPSHOT } from './keys';
+import { capacityKey, DRAINED, heartbeatKey, invalidateSnapshot, ONLINE, SEEDED } from './keys';
 import type { FleetOptions, WorkerView } from './types';
 
 const { workers } = schema;
@@ -46,14 +46,14 @@ export class Fleet {
       .returning({ isDrained: workers.isDrained });
     const running = await countRunning(db, self.id);
     await this.mirror('register', (redis) =>
-      redis
-        .multi()
-        .sadd(ONLINE, self.id)
-        .set(heartbeatKey(self.id), new Date().toISOString())
-        .set(capacityKey(self.id), running)
-        [row?.isDrained ? 'sadd' : 'srem'](DRAINED, self.id)
-        .del(SNAPSHOT)
-        .exec(),
+      invalidateSnapshot(
+        redis
+          .multi()
+          .sadd(ONLINE, self.id)
+          .set(heartbeatKey(self.id), new Date().toISOString())
+          .set(capacityKey(self.id), running)
+          [row?.isDrained ? 'sadd' : 'srem'](DRAINED, self.id),
+      ).exec(),
     );
   }
 
@@ -61,7 +61,7 @@ export class Fleet {
   async deregister(): Promise<void> {
     const id = this.options.self.id;
     await this.options.db.update(workers).set({ isOnline: false }).where(eq(workers.id, id));
-    await this.mirror('deregister', (redis) => redis.multi().srem(ONLINE, id).del(heartbeatKey(id), capacityKey(id), SNAPSHOT).exec());
+    await this.mirror('deregister', (redis) => invalidateSnapshot(redis.multi().srem(ONLINE, id).del(heartbeatKey(id), capacityKey(id))).exec());
   }
 
   /** The hot path: Redis only. Without Redis, PostgreSQL is the only place it can go. */
@@ -107,7 +107,7 @@ export class Fleet {
   async setDrained(workerId: string, drained: boolean): Promise<WorkerView> {
     const rows = await this.options.db.update(workers).set({ isDrained: drained }).where(eq(workers.id, workerId)).returning({ id: workers.id });
     if (!rows.length) throw new NotFoundError('Worker not found');
-    await this.mirror('drain', (redis) => redis.multi()[drained ? 'sadd' : 'srem'](DRAINED, workerId).del(SNAPSHOT).exec());
+    await this.mirror('drain', (redis) => invalidateSnapshot(redis.multi()[drained ? 'sadd' : 'srem'](DRAINED, workerId)).exec());
     const view = (await this.listWorkers()).find((w) => w.id === workerId);
     if (!view) throw new NotFoundError('Worker not found');
     return view;
@@ -144,17 +144,29 @@ export class Fleet {
     });
   }
 
-  /** Rebuilds the mirror from PostgreSQL: at startup, on every Redis reconnect, and periodically. */
+  /**
+   * Rebuilds the mirror from PostgreSQL: at startup, on every Redis reconnect, and periodically.
+   * Two passes: the first replaces the sets, the second only adds. A replica that registers
+   * (or a drain that commits) while the first pass is between its PostgreSQL read and its
+   * Redis write could have its own mirror write wiped by the first pass; it is committed
+   * before the second read, so the second pass restores it.
+   */
   async seed(): Promise<boolean> {
-    const { db } = this.options;
     if (!this.options.redis) return false;
+    return (await this.seedPass(true)) && (await this.seedPass(false));
+  }
+
+  private async seedPass(replace: boolean): Promise<boolean> {
+    const { db } = this.options;
     const [online, drained, running] = await Promise.all([
-      db.select({ id: workers.id, lastHeartbeatAt: workers.lastHeartbeatAt }).from(workers).where(eq(workers.isOnline, true)),
+      db.select({ id: workers.id }).from(workers).where(eq(workers.isOnline, true)),
       db.select({ id: workers.id }).from(workers).where(eq(workers.isDrained, true)),
       countRunningByWorker(db),
     ]);
     return this.mirror('seed', (redis) => {
-      const tx = redis.multi().del(ONLINE, DRAINED, SNAPSHOT);
+      const tx = redis.multi();
+      if (replace) tx.del(ONLINE, DRAINED);
+      invalidateSnapshot(tx);
       if (online.length) tx.sadd(ONLINE, ...online.map((w) => w.id));
       if (drained.length) tx.sadd(DRAINED, ...drained.map((w) => w.id));
       const now = new Date().toISOString();
@@ -164,6 +176,7 @@ export class Fleet {
         // interval, so using it would let the next sweep offline a healthy worker.
         tx.set(heartbeatKey(w.id), now, 'NX');
       }
+      tx.set(SEEDED, now);
       return tx.exec();
     });
   }

@@ -2,11 +2,12 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { schema } from '../db';
 import { countJobsByStatus, countRunningByWorker } from '../queue';
 import type { Fleet } from './fleet';
-import { capacityKey, DRAINED, ONLINE, SNAPSHOT, SNAPSHOT_TTL_SECONDS } from './keys';
+import { capacityKey, DRAINED, ONLINE, SEEDED, SNAPSHOT, SNAPSHOT_TTL_SECONDS, SNAPSHOT_VERSION } from './keys';
 import type { AvailabilityStatus } from './types';
 
 const { workers } = schema;
 const POSTGRES_MEMO_MS = 2000;
+const STORE_IF_CURRENT = `if (redis.call('GET', KEYS[2]) or '') == ARGV[3] then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end`;
 
 interface Member {
   id: string;
@@ -33,12 +34,24 @@ function summarize(members: Member[], counts: Partial<Record<string, number>>, s
  */
 export function createStatusReader(fleet: Fleet) {
   let memo: { at: number; value: AvailabilityStatus } | undefined;
+  let rebuilding: Promise<AvailabilityStatus> | undefined;
   const { db, redis, timing } = fleet.options;
 
   async function fromRedis(): Promise<AvailabilityStatus> {
     if (!redis) throw new Error('no redis');
-    const cached = await redis.get(SNAPSHOT);
+    const [cached, seeded, version] = await redis.mget(SNAPSHOT, SEEDED, SNAPSHOT_VERSION);
+    // A Redis that came back empty has not been seeded yet: its empty sets mean "unknown".
+    if (!seeded) throw new Error('availability mirror not seeded yet');
     if (cached) return JSON.parse(cached) as AvailabilityStatus;
+    // One rebuild per process at a time; concurrent requests share it.
+    rebuilding ??= rebuildFromMirror(version ?? null).finally(() => {
+      rebuilding = undefined;
+    });
+    return rebuilding;
+  }
+
+  async function rebuildFromMirror(version: string | null): Promise<AvailabilityStatus> {
+    if (!redis) throw new Error('no redis');
     const [online, drained] = await Promise.all([redis.smembers(ONLINE), redis.smembers(DRAINED)]);
     const capacity = online.length ? await redis.mget(online.map(capacityKey)) : [];
     const [rows, counts] = await Promise.all([
@@ -49,7 +62,8 @@ export function createStatusReader(fleet: Fleet) {
     const drainedSet = new Set(drained);
     const members = online.map((id, i) => ({ id, concurrency: concurrency.get(id) ?? 0, drained: drainedSet.has(id), running: Number(capacity[i] ?? 0) }));
     const value = summarize(members, counts, 'redis');
-    await redis.set(SNAPSHOT, JSON.stringify(value), 'EX', SNAPSHOT_TTL_SECONDS);
+    // Shared only if no mirror write invalidated the snapshot while this one was being built.
+    await redis.eval(STORE_IF_CURRENT, 2, SNAPSHOT, SNAPSHOT_VERSION, JSON.stringify(value), SNAPSHOT_TTL_SECONDS, version ?? '');
     return value;
   }
 

@@ -2,22 +2,27 @@ import { inArray, sql } from 'drizzle-orm';
 import { rowsOf, schema, type Transaction } from '../db';
 import type { Queue } from '../queue';
 import type { Fleet } from './fleet';
-import { capacityKey, heartbeatKey, ONLINE, SNAPSHOT } from './keys';
+import { capacityKey, heartbeatKey, invalidateSnapshot, ONLINE } from './keys';
 
 const { workers } = schema;
 
 /**
  * Cluster-wide cadence without clocks per replica: the last run of each sweep is the
- * updated_at of a settings row, advanced only when the interval has passed.
+ * updated_at of a settings row, advanced only when its interval has passed. One statement
+ * per tick for all sweeps; returns the names that are due now.
  */
-async function due(tx: Transaction, name: string, intervalMs: number): Promise<boolean> {
+async function dueSweeps(tx: Transaction, intervals: Record<string, number>): Promise<Set<string>> {
+  const entries = Object.entries(intervals);
+  if (!entries.length) return new Set();
   const rows = rowsOf<{ key: string }>(
-    await tx.execute(sql`insert into settings (key, value) values (${`sweep:${name}`}, '{}'::jsonb)
-      on conflict (key) do update set updated_at = now()
-      where settings.updated_at <= now() - (${Math.round(intervalMs)} * interval '1 millisecond')
+    await tx.execute(sql`insert into settings (key, value)
+      select 'sweep:' || v.name, jsonb_build_object('intervalMs', v.ms)
+      from unnest(string_to_array(${entries.map(([name]) => name).join(',')}, ','), string_to_array(${entries.map(([, ms]) => String(Math.round(ms))).join(',')}, ',')::int[]) as v(name, ms)
+      on conflict (key) do update set updated_at = now(), value = excluded.value
+      where settings.updated_at <= now() - ((excluded.value->>'intervalMs')::int * interval '1 millisecond')
       returning key`),
   );
-  return rows.length > 0;
+  return new Set(rows.map((r) => r.key.slice('sweep:'.length)));
 }
 
 /**
@@ -53,7 +58,7 @@ export async function autoOffline(tx: Transaction, fleet: Fleet, queue: Queue): 
   const released = await queue.releaseWorkerLeases(tx, stale);
   log.warn({ workers: stale, releasedJobs: released }, 'workers with a stale heartbeat marked offline');
   return async () => {
-    await redis?.multi().srem(ONLINE, ...stale).del(...stale.map(capacityKey), SNAPSHOT).exec();
+    if (redis) await invalidateSnapshot(redis.multi().srem(ONLINE, ...stale).del(...stale.map(capacityKey))).exec();
   };
 }
 
@@ -90,12 +95,16 @@ export function fleetSweeps(fleet: Fleet, queue: Queue) {
   return async (tx: Transaction): Promise<(() => Promise<void>) | void> => {
     const { timing, redis } = fleet.options;
     const followUps: (() => Promise<void>)[] = [];
-    if (await due(tx, 'auto-offline', timing.autoOfflineSweepMs)) {
+    const due = await dueSweeps(tx, {
+      'auto-offline': timing.autoOfflineSweepMs,
+      ...(redis ? { 'heartbeat-mirror': timing.heartbeatMirrorMs, reseed: timing.reseedSweepMs } : {}),
+    });
+    if (due.has('auto-offline')) {
       const then = await autoOffline(tx, fleet, queue);
       if (then) followUps.push(then);
     }
-    if (redis && (await due(tx, 'heartbeat-mirror', timing.heartbeatMirrorMs))) await mirrorHeartbeats(tx, fleet);
-    if (redis && (await due(tx, 'reseed', timing.reseedSweepMs))) followUps.push(async () => void (await fleet.seed()));
+    if (due.has('heartbeat-mirror')) await mirrorHeartbeats(tx, fleet);
+    if (due.has('reseed')) followUps.push(async () => void (await fleet.seed()));
     if (!followUps.length) return;
     return async () => {
       for (const then of followUps) await then();
