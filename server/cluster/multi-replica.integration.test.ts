@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf, schema } from '../db';
@@ -10,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../testing/db';
 import { formData, makeJpeg } from '../testing/photos';
 import { type LogLine, type ServerProcess, startServerProcess, until } from '../testing/processes';
 import { freePort, type PrivateRedis, startPrivateRedis } from '../testing/redis';
-import { startS3rver, type TestS3 } from '../testing/s3';
+import { listBucket, s3Env, startS3rver, type TestS3 } from '../testing/s3';
 
 /*
  * Three production servers (`node --import tsx server/main.ts`) as one deployment: one
@@ -99,23 +98,6 @@ async function ensureNextBuild(): Promise<void> {
   }
 }
 
-/** Every S3 key of the bucket. */
-async function listBucket(s3: TestS3): Promise<string[]> {
-  const client = new S3Client({ endpoint: s3.endpoint, region: s3.config.region, forcePathStyle: true, credentials: { accessKeyId: s3.config.accessKeyId ?? '', secretAccessKey: s3.config.secretAccessKey ?? '' } });
-  const keys: string[] = [];
-  try {
-    let token: string | undefined;
-    do {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, ContinuationToken: token }));
-      keys.push(...(page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])));
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-  } finally {
-    client.destroy();
-  }
-  return keys.sort();
-}
-
 /** variants/<imageId>/<token>/<width>.<format> (server/storage variantKey). */
 const tokenOf = (key: string) => key.split('/')[2];
 
@@ -168,13 +150,7 @@ describe('three production servers on one PostgreSQL, one Redis, one S3 bucket',
       REDIS_URL: redis.url,
       CACHE_MODE: 'strict',
       BETTER_AUTH_SECRET: AUTH_SECRET,
-      STORAGE_DRIVER: 's3',
-      S3_ENDPOINT: s3.endpoint,
-      S3_BUCKET: s3.bucket,
-      S3_REGION: s3.config.region,
-      S3_ACCESS_KEY_ID: s3.config.accessKeyId ?? '',
-      S3_SECRET_ACCESS_KEY: s3.config.secretAccessKey ?? '',
-      S3_FORCE_PATH_STYLE: 'true',
+      ...s3Env(s3),
       LOG_LEVEL: 'info',
       PREPROCESS_CONCURRENCY: '1',
       PREPROCESS_LEASE_SECONDS: '3',

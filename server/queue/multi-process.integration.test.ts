@@ -1,4 +1,3 @@
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 // The acceptance tests drive the real HTTP API (upload, tick endpoint) next to worker processes.
@@ -8,7 +7,7 @@ import { rowsOf, schema } from '../db';
 import { formData, makeJpeg } from '../testing/photos';
 import { captureLogs, type LogLine, startWorkerProcess, until, type WorkerProcess } from '../testing/processes';
 import { type PrivateRedis, startPrivateRedis } from '../testing/redis';
-import { startS3rver, type TestS3 } from '../testing/s3';
+import { listBucket, s3Env, startS3rver, type TestS3 } from '../testing/s3';
 import type { TickResult } from './types';
 
 const { images, imageVariants, preprocessJobs } = schema;
@@ -21,30 +20,8 @@ const replicaEnv = (s3: TestS3, redis: PrivateRedis): Record<string, string> => 
   REDIS_URL: redis.url,
   CACHE_MODE: 'strict',
   BETTER_AUTH_SECRET: 'multi-process-secret-multi-process-secret',
-  STORAGE_DRIVER: 's3',
-  S3_ENDPOINT: s3.endpoint,
-  S3_BUCKET: s3.bucket,
-  S3_REGION: s3.config.region,
-  S3_ACCESS_KEY_ID: s3.config.accessKeyId ?? '',
-  S3_SECRET_ACCESS_KEY: s3.config.secretAccessKey ?? '',
-  S3_FORCE_PATH_STYLE: 'true',
+  ...s3Env(s3),
 });
-
-async function listBucket(s3: TestS3): Promise<string[]> {
-  const client = new S3Client({ endpoint: s3.endpoint, region: s3.config.region, forcePathStyle: true, credentials: { accessKeyId: s3.config.accessKeyId ?? '', secretAccessKey: s3.config.secretAccessKey ?? '' } });
-  const keys: string[] = [];
-  try {
-    let token: string | undefined;
-    do {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, ContinuationToken: token }));
-      keys.push(...(page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])));
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-  } finally {
-    client.destroy();
-  }
-  return keys.sort();
-}
 
 const succeededJobIds = (lines: LogLine[]) => lines.filter((l) => l.msg === 'job succeeded').map((l) => String(l.jobId));
 

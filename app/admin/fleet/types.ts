@@ -1,27 +1,11 @@
+import type { AvailabilityStatus, WorkerView } from '../../../server/availability';
+
 /** Shapes of GET /api/v1/admin/workers and GET /api/v1/status (see GET /api/v1/openapi.json). */
-export interface Worker {
-  id: string;
-  hostname: string;
-  version: string;
-  concurrency: number;
-  isOnline: boolean;
-  isDrained: boolean;
-  running: number;
-  startedAt: string;
-  lastHeartbeatAt: string;
-}
+export type { AvailabilityStatus };
+export type Worker = WorkerView;
 
 export interface WorkerList {
   items: Worker[];
-}
-
-export interface AvailabilityStatus {
-  workersOnline: number;
-  workersAvailable: number;
-  freeSlots: number;
-  queue: { queued: number; running: number; failed: number };
-  source: 'redis' | 'postgres';
-  generatedAt: string;
 }
 
 export const SOURCE_LABEL: Record<AvailabilityStatus['source'], string> = {
