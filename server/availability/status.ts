@@ -35,6 +35,7 @@ function summarize(members: Member[], counts: Partial<Record<string, number>>, s
 export function createStatusReader(fleet: Fleet) {
   let memo: { at: number; value: AvailabilityStatus } | undefined;
   let rebuilding: Promise<AvailabilityStatus> | undefined;
+  let querying: Promise<AvailabilityStatus> | undefined;
   const { db, redis, timing } = fleet.options;
 
   async function fromRedis(): Promise<AvailabilityStatus> {
@@ -69,6 +70,14 @@ export function createStatusReader(fleet: Fleet) {
 
   async function fromPostgres(): Promise<AvailabilityStatus> {
     if (memo && Date.now() - memo.at < POSTGRES_MEMO_MS) return memo.value;
+    // Concurrent requests after the memo expires share one query instead of stampeding.
+    querying ??= queryPostgres().finally(() => {
+      querying = undefined;
+    });
+    return querying;
+  }
+
+  async function queryPostgres(): Promise<AvailabilityStatus> {
     // Without Redis, PostgreSQL heartbeats are live, so their age counts; with Redis they lag
     // by a mirror interval, so only the online flag (kept by the sweep) is trusted.
     const fresh = redis ? undefined : sql`${workers.lastHeartbeatAt} > now() - (${Math.round(timing.staleMs)} * interval '1 millisecond')`;
