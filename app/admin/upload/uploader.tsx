@@ -6,7 +6,8 @@ import { uploadImage } from '../../_lib/upload';
 import { type UploadItem, UploadRow } from './upload-row';
 
 const MAX_PARALLEL = 3;
-const ACCEPT = 'image/*,.heic,.heif,.avif,.jxl';
+// What the server accepts (server/images/inspect.ts); it decides by content, this only filters the picker.
+const ACCEPT = 'image/jpeg,image/png,image/webp,image/avif,image/tiff,.jpg,.jpeg,.png,.webp,.avif,.tif,.tiff';
 
 /** Drop zone + file picker; one request per file, at most MAX_PARALLEL in flight. */
 export function Uploader() {
@@ -96,7 +97,7 @@ export function Uploader() {
         onDrop={onDrop}
       >
         <p>Drop photos here</p>
-        <p className="muted">JPEG, PNG, WebP, AVIF, HEIC, TIFF… developed in the background after upload.</p>
+        <p className="muted">JPEG, PNG, WebP, AVIF or TIFF, developed in the background after upload.</p>
         <label className="button">
           Choose photos
           <input type="file" multiple accept={ACCEPT} onChange={onChoose} className="visually-hidden" />
