@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkerView } from '../../server/availability';
 import { APP_VERSION } from '../../server/config';
 import { createTestClient, type TestClient } from '../testing/client';
 
-interface WorkerJson {
-  id: string;
-  hostname: string;
-  version: string;
-  concurrency: number;
-  isOnline: boolean;
-  isDrained: boolean;
-  running: number;
-  startedAt: string;
-  lastHeartbeatAt: string;
-}
+/** The JSON of one worker: the server's WorkerView, dates as ISO strings. */
+type WorkerJson = WorkerView;
 
 let t: TestClient;
 let cookie: string;

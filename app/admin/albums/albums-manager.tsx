@@ -1,7 +1,8 @@
 'use client';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../../_lib/api';
 import { type Album, errorMessage } from '../../_lib/library';
+import { useAlbums } from '../../_lib/use-albums';
 import { AlbumCreateForm } from './album-create-form';
 import { AlbumRow } from './album-row';
 
@@ -10,24 +11,9 @@ export type AlbumPatch = Partial<Pick<Album, 'title' | 'slug' | 'description' | 
 const albumPath = (id: string) => `/admin/albums/${encodeURIComponent(id)}`;
 
 export function AlbumsManager() {
-  const [albums, setAlbums] = useState<Album[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const reload = () => setVersion((v) => v + 1);
-
-  useEffect(() => {
-    let cancelled = false;
-    api<{ items: Album[] }>('/admin/albums')
-      .then((page) => {
-        if (!cancelled) setAlbums(page.items);
-      })
-      .catch((e: unknown) => {
-        if (!cancelled) setError(errorMessage(e, 'Could not load the albums'));
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [version]);
+  const { albums, setAlbums, error, setError } = useAlbums(version);
 
   /** Runs an API call, shows its error, reloads the list either way. True when it worked. */
   async function run(action: () => Promise<unknown>, failure: string): Promise<boolean> {

@@ -1,8 +1,8 @@
 'use client';
 import { useRouter } from 'next/navigation';
-import { useEffect, useState, useTransition } from 'react';
-import { api } from '../../_lib/api';
-import { type Album, errorMessage, IMAGE_STATUSES, type ImageStatus } from '../../_lib/library';
+import { useTransition } from 'react';
+import { IMAGE_STATUSES, type ImageStatus } from '../../_lib/library';
+import { useAlbums } from '../../_lib/use-albums';
 import { ImageFeed } from './image-feed';
 
 interface Props {
@@ -14,22 +14,7 @@ interface Props {
 export function Library({ status, albumId }: Props) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
-  const [albums, setAlbums] = useState<Album[]>([]);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let cancelled = false;
-    api<{ items: Album[] }>('/admin/albums')
-      .then((page) => {
-        if (!cancelled) setAlbums(page.items);
-      })
-      .catch((e: unknown) => {
-        if (!cancelled) setError(errorMessage(e, 'Could not load the albums'));
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, []);
+  const { albums, error } = useAlbums();
 
   function setFilter(name: 'status' | 'album', value: string) {
     const params = new URLSearchParams();
@@ -56,7 +41,7 @@ export function Library({ status, albumId }: Props) {
           Album
           <select value={albumId} onChange={(e) => setFilter('album', e.target.value)}>
             <option value="">All albums</option>
-            {albums.map((a) => (
+            {albums?.map((a) => (
               <option key={a.id} value={a.id}>{a.title}</option>
             ))}
           </select>
