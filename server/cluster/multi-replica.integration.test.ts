@@ -1,15 +1,12 @@
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf, schema } from '../db';
 import { createTestDatabase, type TestDatabase } from '../testing/db';
 import { formData, makeJpeg } from '../testing/photos';
-import { type LogLine, type ServerProcess, startServerProcess, until } from '../testing/processes';
+import { type LogLine, startServerProcess, until } from '../testing/processes';
 import { freePort, type PrivateRedis, startPrivateRedis } from '../testing/redis';
-import { listBucket, s3Env, startS3rver, type TestS3 } from '../testing/s3';
+import { listBucket, startS3rver, type TestS3 } from '../testing/s3';
+import { type AdminImage, type AdminJob, call, diagnosticsOf, ensureNextBuild, NEXT_BUILD_TIMEOUT_MS, OWNER, type Replica, replicaEnv, sleep, startTickLoop, status, type StatusBody, tokenOf } from './deployment';
 
 /*
  * Three production servers (`node --import tsx server/main.ts`) as one deployment: one
@@ -21,85 +18,11 @@ import { listBucket, s3Env, startS3rver, type TestS3 } from '../testing/s3';
  * disappear from every replica's public API at once.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const { images, imageVariants, preprocessJobs } = schema;
 
-const AUTH_SECRET = 'multi-replica-secret-multi-replica-secret';
-const TICK_SECRET = 'multi-replica-tick-secret-5c1e9a';
-const OWNER = { email: 'owner@example.com', password: 'owner-password', name: 'Owner' };
 const WAVE = 15; // photos before the kill, and again before the Redis outage
 const COUNT = 2 * WAVE;
 const OUTAGE_MS = 10_000;
-const NEXT_BUILD_TIMEOUT_MS = 5 * 60_000;
-
-interface Replica {
-  name: 'A' | 'B' | 'C';
-  server: ServerProcess;
-  cookie: string;
-  /** Set just before the SIGKILL: the tick loop stops choosing it. */
-  dead: boolean;
-}
-
-interface TickRecord {
-  at: number;
-  replica: string;
-  status: number | 'network';
-  detail?: string;
-  succeeded?: number;
-}
-
-interface StatusBody {
-  workersOnline: number;
-  workersAvailable: number;
-  freeSlots: number;
-  queue: { queued: number; running: number; failed: number };
-  source: 'redis' | 'postgres';
-  generatedAt: string;
-}
-
-interface AdminImage {
-  id: string;
-  status: string;
-  variants: { width: number; format: string; url: string }[];
-}
-
-interface AdminJob {
-  id: string;
-  subjectId: string;
-  status: string;
-  attempts: number;
-  leasedBy: string | null;
-  lastError: string | null;
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/**
- * The servers need a Next production build, and `npm test` runs `next build` only after
- * vitest: on a fresh clone there is none yet, so build it once here (not in each server).
- */
-async function ensureNextBuild(): Promise<void> {
-  if (fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) return;
-  const nextBin = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
-  const child = spawn(process.execPath, [nextBin, 'build'], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-6000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const timer = setTimeout(() => child.kill('SIGKILL'), NEXT_BUILD_TIMEOUT_MS);
-  const code = await new Promise<number | string>((resolve) => child.once('close', (c, signal) => resolve(c ?? signal ?? 'unknown')));
-  clearTimeout(timer);
-  if (code !== 0 || !fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) {
-    throw new Error(`\`next build\` failed (exit ${code}); the multi-replica test needs a production build in .next/\n${output}`);
-  }
-}
-
-/** variants/<imageId>/<token>/<width>.<format> (server/storage variantKey). */
-const tokenOf = (key: string) => key.split('/')[2];
 
 describe('three production servers on one PostgreSQL, one Redis, one S3 bucket', () => {
   let database: TestDatabase | undefined;
@@ -108,66 +31,13 @@ describe('three production servers on one PostgreSQL, one Redis, one S3 bucket',
   const replicas: Replica[] = [];
   const photos: Buffer[] = [];
 
-  /** Per replica: its last log lines other than the request log (which would drown them), and stderr. */
-  const diagnostics = () =>
-    replicas
-      .map((r) => {
-        const lines = r.server
-          .lines()
-          .filter((l) => l.msg !== 'request')
-          .slice(-40)
-          .map((l) => JSON.stringify(l));
-        const stderr = r.server.output().split('--- stderr ---')[1] ?? '';
-        return `== replica ${r.name} (pid ${r.server.pid}, worker ${r.server.workerId}, ${r.server.alive() ? 'alive' : 'dead'})\n${lines.join('\n')}\n-- stderr --${stderr.slice(-1500)}`;
-      })
-      .join('\n');
-
-  /** fetch against one replica, as a browser on that replica's origin would send it. */
-  const call = (replica: Replica, route: string, init: RequestInit & { json?: unknown; cookie?: boolean } = {}) => {
-    const headers = new Headers(init.headers);
-    headers.set('origin', replica.server.url);
-    if (init.cookie !== false && replica.cookie) headers.set('cookie', replica.cookie);
-    if (init.json !== undefined) headers.set('content-type', 'application/json');
-    return fetch(`${replica.server.url}${route}`, {
-      ...init,
-      headers,
-      body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
-      signal: init.signal ?? AbortSignal.timeout(30_000),
-    });
-  };
-
-  const status = async (replica: Replica): Promise<{ code: number; body: StatusBody }> => {
-    const res = await call(replica, '/api/v1/status', { cookie: false });
-    return { code: res.status, body: (await res.json()) as StatusBody };
-  };
+  const diagnostics = () => diagnosticsOf(replicas);
 
   beforeAll(async () => {
     await ensureNextBuild();
     [database, redis, s3] = await Promise.all([createTestDatabase('postgres'), startPrivateRedis(), startS3rver()]);
     if (!database.url) throw new Error('the test database has no URL');
-    const shared: Record<string, string> = {
-      DATABASE_URL: database.url,
-      REDIS_URL: redis.url,
-      CACHE_MODE: 'strict',
-      BETTER_AUTH_SECRET: AUTH_SECRET,
-      ...s3Env(s3),
-      LOG_LEVEL: 'info',
-      PREPROCESS_CONCURRENCY: '1',
-      PREPROCESS_LEASE_SECONDS: '3',
-      PREPROCESS_RETRY_BASE_SECONDS: '1',
-      PREPROCESS_POLL_SECONDS: '1',
-      PREPROCESS_TICK_INTERVAL_SECONDS: '1',
-      // A tick request develops jobs for at most this long, so the cron keeps rotating.
-      PREPROCESS_TICK_BUDGET_SECONDS: '2',
-      PREPROCESS_TICK_SECRET: TICK_SECRET,
-      // The cron below calls ~2 ticks/s from one IP; the default 120/min would answer 429 at times.
-      TICK_RATE_LIMIT_PER_MINUTE: '600',
-      WORKER_HEARTBEAT_SECONDS: '1',
-      WORKER_STALE_SECONDS: '4',
-      WORKER_AUTO_OFFLINE_SWEEP_SECONDS: '2',
-      HEARTBEAT_MIRROR_INTERVAL_SECONDS: '2',
-      NEXT_TELEMETRY_DISABLED: '1',
-    };
+    const shared = replicaEnv(database.url, redis.url, s3);
     const ports = [await freePort(), await freePort(), await freePort()];
     if (new Set(ports).size !== 3) throw new Error(`free ports collided: ${ports.join(', ')}`);
     const names = ['A', 'B', 'C'] as const;
@@ -241,27 +111,8 @@ describe('three production servers on one PostgreSQL, one Redis, one S3 bucket',
       mark('album public on B and C (X-Cache-Backend: redis), hidden through A: 404 on B and C');
 
       // --- the external cron: the tick endpoint on rotating replicas, every ~500 ms
-      const ticks: TickRecord[] = [];
-      let ticking = true;
-      const tickLoop = (async () => {
-        for (let i = 0; ticking; i++) {
-          const alive = replicas.filter((r) => !r.dead);
-          const replica = alive[i % alive.length];
-          if (!replica) break;
-          const at = Date.now();
-          try {
-            const res = await call(replica, '/api/v1/preprocess-tasks/tick', { method: 'POST', headers: { 'x-preprocess-tick-secret': TICK_SECRET }, cookie: false });
-            const text = await res.text();
-            const record: TickRecord = { at, replica: replica.name, status: res.status };
-            if (res.status === 200) record.succeeded = (JSON.parse(text) as { succeeded: number }).succeeded;
-            else record.detail = text.slice(0, 300);
-            ticks.push(record);
-          } catch (error) {
-            ticks.push({ at, replica: replica.name, status: 'network', detail: error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : String(error) });
-          }
-          await sleep(500); // the cron's pace, not a wait for a state
-        }
-      })();
+      const cron = startTickLoop(replicas);
+      const { ticks } = cron;
 
       const notPendingAnswers: string[] = [];
       const upload = async (replica: Replica, index: number) => {
@@ -436,8 +287,7 @@ describe('three production servers on one PostgreSQL, one Redis, one S3 bucket',
           { timeoutMs: 90_000, intervalMs: 500, diagnostics },
         );
         mark(`all ${COUNT} photos ready`);
-        ticking = false;
-        await tickLoop;
+        await cron.stop();
 
         expect(finalImages.map((i) => i.id).sort()).toEqual([...imageIds].sort());
         const jobsRes = await call(B, '/api/v1/admin/jobs?limit=100');
@@ -522,8 +372,7 @@ describe('three production servers on one PostgreSQL, one Redis, one S3 bucket',
           ],
         );
       } finally {
-        ticking = false;
-        await tickLoop;
+        await cron.stop();
         console.info(['multi-replica timeline:', ...timeline, ...summary].join('\n'));
       }
     },
