@@ -7,10 +7,10 @@ export const SNAPSHOT_TTL_SECONDS = 10;
 export const SEEDED = 'availability:seeded';
 /** Bumped with every snapshot invalidation, so a rebuild that raced a change never stores its stale view. */
 export const SNAPSHOT_VERSION = 'availability:snapshot:version';
+export const capacityKey = (workerId: string) => `worker:capacity:${workerId}`;
+export const heartbeatKey = (workerId: string) => `worker:heartbeat:${workerId}`;
 
 /** Drops the shared /status snapshot inside a mirror write's MULTI. */
 export function invalidateSnapshot<T extends { del(key: string): T; incr(key: string): T }>(tx: T): T {
   return tx.del(SNAPSHOT).incr(SNAPSHOT_VERSION);
 }
-export const capacityKey = (workerId: string) => `worker:capacity:${workerId}`;
-export const heartbeatKey = (workerId: string) => `worker:heartbeat:${workerId}`;

@@ -45,13 +45,13 @@ export function createStatusReader(fleet: Fleet) {
     if (!seeded) throw new Error('availability mirror not seeded yet');
     if (cached) return JSON.parse(cached) as AvailabilityStatus;
     // One rebuild per process at a time; concurrent requests share it.
-    rebuilding ??= rebuildFromMirror(version ?? null).finally(() => {
+    rebuilding ??= rebuildFromMirror(version ?? '').finally(() => {
       rebuilding = undefined;
     });
     return rebuilding;
   }
 
-  async function rebuildFromMirror(version: string | null): Promise<AvailabilityStatus> {
+  async function rebuildFromMirror(version: string): Promise<AvailabilityStatus> {
     if (!redis) throw new Error('no redis');
     const [online, drained] = await Promise.all([redis.smembers(ONLINE), redis.smembers(DRAINED)]);
     const capacity = online.length ? await redis.mget(online.map(capacityKey)) : [];
@@ -64,7 +64,7 @@ export function createStatusReader(fleet: Fleet) {
     const members = online.map((id, i) => ({ id, concurrency: concurrency.get(id) ?? 0, drained: drainedSet.has(id), running: Number(capacity[i] ?? 0) }));
     const value = summarize(members, counts, 'redis');
     // Shared only if no mirror write invalidated the snapshot while this one was being built.
-    await redis.eval(STORE_IF_CURRENT, 2, SNAPSHOT, SNAPSHOT_VERSION, JSON.stringify(value), SNAPSHOT_TTL_SECONDS, version ?? '');
+    await redis.eval(STORE_IF_CURRENT, 2, SNAPSHOT, SNAPSHOT_VERSION, JSON.stringify(value), SNAPSHOT_TTL_SECONDS, version);
     return value;
   }
 
