@@ -1,6 +1,6 @@
 import { Redis as RedisClient } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fleet, keys } from '../../server/availability';
+import { type AvailabilityStatus, Fleet, keys } from '../../server/availability';
 import { createLogger } from '../../server/log';
 import { until } from '../../server/testing/processes';
 import { type PrivateRedis, startPrivateRedis } from '../../server/testing/redis';
@@ -9,14 +9,7 @@ import { createTestClient, type TestClient } from '../testing/client';
 const KIND = 'status-test';
 const CONCURRENCY = 3;
 
-interface Status {
-  workersOnline: number;
-  workersAvailable: number;
-  freeSlots: number;
-  queue: { queued: number; running: number; failed: number };
-  source: 'redis' | 'postgres';
-  generatedAt: string;
-}
+type Status = AvailabilityStatus;
 
 async function status(t: TestClient): Promise<Status> {
   const res = await t.api('/status');
