@@ -1,0 +1,183 @@
+/*
+ * The three servers bench/api.ts loads: each a child in its own process group with its own
+ * empty DATA_DIR, started at once and ready when GET /api/v1/health answers {"status":"ok"}.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { errorText } from '../lib/format';
+import { makeTempDir, ProcessGroup, ROOT, sleep, TSX_CLI } from '../lib/process';
+
+const NEXT_BIN = 'node_modules/next/dist/bin/next';
+const HEALTH_PATH = '/api/v1/health';
+export const HOST = '127.0.0.1';
+const STARTUP_TIMEOUT_MS = 180_000;
+const SERVER_ERROR_GIVE_UP_MS = 15_000;
+
+export type TargetName = 'production-server' | 'next-mount' | 'bare-hono';
+
+export interface Target {
+  name: TargetName;
+  what: string;
+  args: (port: number) => string[];
+  env: (port: number) => Record<string, string>;
+}
+
+export const TARGETS: Target[] = [
+  {
+    name: 'production-server',
+    what: 'npm start: server/main.ts, node:http → Hono',
+    args: () => [TSX_CLI, 'server/main.ts'],
+    env: (port) => ({ PORT: String(port), HOST }),
+  },
+  {
+    name: 'next-mount',
+    what: 'next start: app/api/v1/[[...route]]/route.ts → Hono',
+    args: (port) => [NEXT_BIN, 'start', '-p', String(port), '-H', HOST],
+    env: () => ({}),
+  },
+  {
+    name: 'bare-hono',
+    what: 'bench/bare-hono.ts: @hono/node-server, one route',
+    args: () => [TSX_CLI, 'bench/bare-hono.ts'],
+    env: (port) => ({ PORT: String(port), HOST }),
+  },
+];
+
+export interface Server {
+  target: Target;
+  port: number;
+  dataDir: string;
+  proc: ProcessGroup;
+}
+
+function startServer(target: Target, port: number): Server {
+  const dataDir = makeTempDir(`darkroom-bench-${target.name}-`);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: '',
+    REDIS_URL: '',
+    DATA_DIR: dataDir,
+    BETTER_AUTH_URL: `http://localhost:${port}`,
+    NEXT_TELEMETRY_DISABLED: '1',
+    ...target.env(port),
+  };
+  return { target, port, dataDir, proc: new ProcessGroup(target.args(port), env) };
+}
+
+export function ensureNextBuild() {
+  if (fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) return;
+  console.log('No Next production build (.next/BUILD_ID missing); running `next build` first…');
+  const result = spawnSync(process.execPath, [NEXT_BIN, 'build'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  if (result.status !== 0) throw new Error(`next build failed (exit ${result.status ?? result.signal})`);
+}
+
+/** Distinct free loopback ports: all are held open at once, then released. */
+export async function freePorts(count: number): Promise<number[]> {
+  const holders = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const holder = net.createServer();
+          holder.once('error', reject);
+          holder.listen(0, HOST, () => resolve(holder));
+        }),
+    ),
+  );
+  const ports = holders.map((holder) => {
+    const address = holder.address();
+    if (!address || typeof address === 'string') throw new Error('could not read a free port');
+    return address.port;
+  });
+  await Promise.all(holders.map((holder) => new Promise<void>((resolve) => holder.close(() => resolve()))));
+  return ports;
+}
+
+export function describeOutput(server: Server): string {
+  const parts: string[] = [];
+  const stderr = server.proc.stderr.toString();
+  const stdout = server.proc.stdout.toString();
+  parts.push(stderr ? `--- stderr (tail) ---\n${stderr}` : '--- stderr: (empty) ---');
+  if (stdout) parts.push(`--- stdout (tail) ---\n${stdout}`);
+  return parts.join('\n');
+}
+
+class StartAborted extends Error {}
+
+/**
+ * Polls GET /api/v1/health until it answers 200 {"status":"ok"}. Gives up when the child
+ * exits, when it keeps answering 5xx, at the startup timeout, or when another server failed.
+ */
+async function waitReady(server: Server, abort: AbortSignal): Promise<number> {
+  const started = Date.now();
+  const url = `http://${HOST}:${server.port}${HEALTH_PATH}`;
+  const fail = (why: string) => new Error(`${server.target.name} ${why}\n${describeOutput(server)}`);
+  const child = server.proc;
+  let last = 'no answer yet';
+  let failingSince: number | undefined;
+  while (Date.now() - started < STARTUP_TIMEOUT_MS) {
+    if (abort.aborted) throw new StartAborted();
+    if (child.exit || child.spawnError) {
+      const how = child.spawnError ? `could not be spawned (${child.spawnError.message})` : `exited (code ${child.exit?.code}, signal ${child.exit?.signal})`;
+      throw fail(`${how} before answering ${url}`);
+    }
+    let status = 0;
+    let body = '';
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+      status = response.status;
+      body = await response.text();
+    } catch (error) {
+      last = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    }
+    if (status === 200) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        parsed = undefined;
+      }
+      if ((parsed as { status?: unknown } | undefined)?.status !== 'ok') throw fail(`answered ${url} with 200 but not {"status":"ok"}: ${body.slice(0, 200)}`);
+      return Date.now() - started;
+    }
+    if (status !== 0) last = `HTTP ${status} ${body.slice(0, 200)}`.trimEnd();
+    if (status >= 500) {
+      failingSince ??= Date.now();
+      if (Date.now() - failingSince > SERVER_ERROR_GIVE_UP_MS) throw fail(`kept answering ${url} with ${last} for ${SERVER_ERROR_GIVE_UP_MS / 1000} s`);
+    } else {
+      failingSince = undefined;
+    }
+    await sleep(250);
+  }
+  throw fail(`did not answer ${url} with 200 within ${STARTUP_TIMEOUT_MS / 1000} s (last: ${last})`);
+}
+
+/** Starts every target at once; the first failure stops the wait for the others. */
+export async function startAll(ports: number[]): Promise<{ server: Server; readyMs: number }[]> {
+  const abort = new AbortController();
+  const started = TARGETS.map((target, i) => startServer(target, ports[i] ?? 0));
+  const outcomes = await Promise.allSettled(
+    started.map((server) =>
+      waitReady(server, abort.signal).catch((error: unknown) => {
+        abort.abort();
+        throw error;
+      }),
+    ),
+  );
+  const errors = outcomes.flatMap((outcome) =>
+    outcome.status === 'rejected' && !(outcome.reason instanceof StartAborted) ? [errorText(outcome.reason)] : [],
+  );
+  if (errors.length > 0) throw new Error(`server start failed:\n${errors.join('\n\n')}`);
+  return started.map((server, i) => {
+    const outcome = outcomes[i];
+    return { server, readyMs: outcome?.status === 'fulfilled' ? outcome.value : 0 };
+  });
+}
