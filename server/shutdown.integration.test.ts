@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LogLine, until } from './testing/processes';
+import { childBaseEnv } from './testing/env';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -42,7 +43,7 @@ describe('npm scripts under a process manager', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'darkroom-npm-worker-'));
     const started = spawn('npm', ['run', '--silent', 'worker'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), TMPDIR: os.tmpdir(), NODE_ENV: 'production', DATA_DIR: dataDir, LOG_LEVEL: 'info', PREPROCESS_TICKER_ENABLED: 'false' },
+      env: { ...childBaseEnv(), NODE_ENV: 'production', DATA_DIR: dataDir, LOG_LEVEL: 'info', PREPROCESS_TICKER_ENABLED: 'false' },
       // Its own process group, so the test can see (and clean up) every process npm started.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],

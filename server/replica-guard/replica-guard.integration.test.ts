@@ -15,6 +15,7 @@ import { createTestDatabase, type TestDatabase } from '../testing/db';
 import { TEST_DATABASE_URL } from '../testing/env';
 import { type LogLine, startWorkerProcess, until, type WorkerProcess } from '../testing/processes';
 import { ReplicaGuardError } from '.';
+import { childBaseEnv } from '../testing/env';
 
 const { workers } = schema;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -156,7 +157,7 @@ const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 async function runToExit(entry: 'server/worker.ts' | 'server/main.ts', env: Record<string, string>, cwd = ROOT): Promise<Exited> {
   const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, entry)], {
     cwd,
-    env: { NODE_ENV: 'production', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), TMPDIR: os.tmpdir(), LOG_LEVEL: 'info', ...env },
+    env: { NODE_ENV: 'production', ...childBaseEnv(), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createLogger, type Logger } from '../log';
+import { childBaseEnv } from './env';
 
 /** One parsed pino line (msg, level and whatever the caller bound). */
 export type LogLine = Record<string, unknown> & { msg?: string; level?: number };
@@ -99,7 +100,7 @@ async function spawnTsxProcess(
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
     // Only what it needs: nothing of the test runner's environment leaks into its config.
-    env: { NODE_ENV: 'production', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), TMPDIR: os.tmpdir(), DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+    env: { NODE_ENV: 'production', ...childBaseEnv(), DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config';
+import { childBaseEnv } from './env';
 
 export interface TestS3 {
   endpoint: string;
@@ -35,8 +36,9 @@ const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
  * (more than 1000 keys) answers 500.
  */
 const CHILD = `
-const S3rver = require(process.env.S3RVER_MODULE);
-const server = new S3rver(JSON.parse(process.env.S3RVER_OPTIONS));
+const [, modulePath, options] = process.argv;
+const S3rver = require(modulePath);
+const server = new S3rver(JSON.parse(options));
 server.run().then(
   (address) => process.send({ port: address.port }),
   (error) => { console.error(error); process.exit(1); },
@@ -49,13 +51,9 @@ process.on('disconnect', () => server.close().finally(() => process.exit(0)));
 export async function startS3rver(): Promise<TestS3> {
   const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'darkroom-s3rver-'));
   const options: S3rverOptions = { address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: BUCKET }] };
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_OPTIONS: '', // no loaders or flags of the test runner in the child
-    S3RVER_MODULE: createRequire(import.meta.url).resolve('s3rver'),
-    S3RVER_OPTIONS: JSON.stringify(options),
-  };
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', CHILD], { env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // No loaders or flags of the test runner in the child (NODE_OPTIONS is not passed on).
+  const args = ['--openssl-legacy-provider', '-e', CHILD, createRequire(import.meta.url).resolve('s3rver'), JSON.stringify(options)];
+  const child = spawn(process.execPath, args, { env: { ...childBaseEnv(), NODE_ENV: 'test' }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
