@@ -4,6 +4,9 @@ import { timestamps } from './columns';
 
 export const jobStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof jobStatuses)[number];
+/** Why a failed job stopped: its handler said it can never succeed, it failed the same way twice, or it ran out of attempts. */
+export const jobFailureKinds = ['permanent', 'repeated', 'exhausted'] as const;
+export type JobFailureKind = (typeof jobFailureKinds)[number];
 
 /** The generic lease-fenced queue (DESIGN.md "Preprocess queue"); it knows leases, not photos. */
 export const preprocessJobs = pgTable(
@@ -21,6 +24,7 @@ export const preprocessJobs = pgTable(
     leaseToken: uuid('lease_token'),
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
     lastError: text('last_error'),
+    failureKind: text('failure_kind', { enum: jobFailureKinds }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     ...timestamps,
   },

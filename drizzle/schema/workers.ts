@@ -12,6 +12,8 @@ export const workers = pgTable(
     isDrained: boolean('is_drained').notNull().default(false),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
     lastHeartbeatAt: timestamp('last_heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Random per process start: two live processes sharing one worker id (one DATA_DIR) show two nonces. */
+    bootNonce: text('boot_nonce'),
   },
   // The auto-offline sweep and the replica guard scan online workers by heartbeat age.
   (t) => [index('workers_online_heartbeat_idx').on(t.isOnline, t.lastHeartbeatAt)],

@@ -21,6 +21,7 @@ export const envSchema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
     DATA_DIR: z.string().min(1).default('./data'),
+    STORAGE_LOCAL_DIR: z.string().min(1).optional(),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
@@ -45,6 +46,9 @@ export const envSchema = z
     PREPROCESS_CONCURRENCY: z.coerce.number().int().min(0).max(256).optional(),
     PREPROCESS_TICKER_ENABLED: bool.default(true),
     PREPROCESS_TICK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    CRON_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    PREPROCESS_TICK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+    TRUSTED_PROXIES: z.string().optional(),
     PREPROCESS_TICK_INTERVAL_SECONDS: seconds(10),
     PREPROCESS_TICK_BUDGET_SECONDS: seconds(20),
     PREPROCESS_LEASE_SECONDS: seconds(60),
@@ -107,7 +111,7 @@ export function toConfig(env: z.output<typeof envSchema>, platformSignals: strin
     storage: {
       driver: env.STORAGE_DRIVER,
       shared: env.STORAGE_SHARED,
-      localDir: path.join(dataDir, 'uploads'),
+      localDir: env.STORAGE_LOCAL_DIR ? path.resolve(env.STORAGE_LOCAL_DIR) : path.join(dataDir, 'uploads'),
       s3: {
         endpoint: env.S3_ENDPOINT,
         bucket: env.S3_BUCKET ?? '',
@@ -122,6 +126,8 @@ export function toConfig(env: z.output<typeof envSchema>, platformSignals: strin
       concurrency: env.PREPROCESS_CONCURRENCY ?? os.availableParallelism(),
       tickerEnabled: env.PREPROCESS_TICKER_ENABLED,
       tickSecret: env.PREPROCESS_TICK_SECRET,
+      cronSecret: env.CRON_SECRET,
+      tickConcurrency: env.PREPROCESS_TICK_CONCURRENCY,
       tickIntervalMs: env.PREPROCESS_TICK_INTERVAL_SECONDS * 1000,
       tickBudgetMs: env.PREPROCESS_TICK_BUDGET_SECONDS * 1000,
       leaseMs: env.PREPROCESS_LEASE_SECONDS * 1000,
@@ -131,6 +137,8 @@ export function toConfig(env: z.output<typeof envSchema>, platformSignals: strin
     },
     rateLimits: { uploadsPerMinute: env.UPLOAD_RATE_LIMIT_PER_MINUTE, ticksPerMinute: env.TICK_RATE_LIMIT_PER_MINUTE },
     publicCacheTtlSeconds: env.PUBLIC_CACHE_TTL_SECONDS,
+    /** CIDRs whose X-Forwarded-For is believed (raw list; validated and parsed by the HTTP edge). */
+    trustedProxies: (env.TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     fleet: {
       heartbeatMs: env.WORKER_HEARTBEAT_SECONDS * 1000,
       staleMs: env.WORKER_STALE_SECONDS * 1000,
