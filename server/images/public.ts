@@ -34,8 +34,10 @@ export async function listPublicAlbums(ctx: { db: Database }, input: { cursor?: 
     .select({
       album: albums,
       n: sql<number>`(select count(*)::int from images i where i.album_id = "albums"."id" and i.status = 'ready' and i.visibility = 'public')`,
+      // The chosen cover only while it is a public, developed photo of this very album, whatever
+      // albums.cover_image_id says (defence in depth: it must never show another album's photo).
       coverId: sql<string | null>`coalesce(
-        (select i.id from images i where i.id = "albums"."cover_image_id" and i.status = 'ready' and i.visibility = 'public'),
+        (select i.id from images i where i.id = "albums"."cover_image_id" and i.album_id = "albums"."id" and i.status = 'ready' and i.visibility = 'public'),
         (select i.id from images i where i.album_id = "albums"."id" and i.status = 'ready' and i.visibility = 'public' order by i.created_at desc limit 1))`,
     })
     .from(albums)
