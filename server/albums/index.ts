@@ -1,7 +1,7 @@
 import { asc, count, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { visibilities } from '../../drizzle/schema';
-import { type Database, schema } from '../db';
+import { type Database, schema, type Transaction } from '../db';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 
 const { albums, images } = schema;
@@ -79,7 +79,7 @@ export const slugify = (title: string) =>
 
 const isUnique = (e: unknown): boolean => typeof e === 'object' && e !== null && (('code' in e && e.code === '23505') || ('cause' in e && isUnique(e.cause)));
 
-async function imageCount(db: Database, albumId: string) {
+async function imageCount(db: Database | Transaction, albumId: string) {
   const [row] = await db.select({ n: count() }).from(images).where(eq(images.albumId, albumId));
   return row?.n ?? 0;
 }
@@ -114,19 +114,30 @@ export async function createAlbum(ctx: { db: Database }, input: CreateAlbumInput
   }
 }
 
+/**
+ * A cover is a public, developed photo of the album itself. The photo's row stays locked
+ * until the album is written, so a concurrent move or change of visibility (which clears
+ * covers) cannot slip in between the check and the write.
+ */
+async function checkCover(tx: Transaction, albumId: string, imageId: string) {
+  const [cover] = await tx.select({ albumId: images.albumId, visibility: images.visibility, status: images.status }).from(images).where(eq(images.id, imageId)).for('share');
+  if (!cover) throw new ValidationError('coverImageId: no such photo');
+  if (cover.albumId !== albumId) throw new ValidationError('coverImageId: the cover must be a photo of this album');
+  if (cover.visibility !== 'public') throw new ValidationError('coverImageId: the cover must be public; make the photo public first');
+  if (cover.status !== 'ready') throw new ValidationError(`coverImageId: this photo is not developed yet (${cover.status}); choose a developed photo as the cover`);
+}
+
 export async function updateAlbum(ctx: { db: Database }, id: string, input: UpdateAlbumInput): Promise<AlbumDto> {
   const data = updateAlbumInput.parse(input);
-  if (data.coverImageId) {
-    const [cover] = await ctx.db.select({ albumId: images.albumId }).from(images).where(eq(images.id, data.coverImageId));
-    if (!cover) throw new ValidationError('coverImageId: no such image');
-    if (cover.albumId !== id) throw new ValidationError('coverImageId: the cover must be an image of this album');
-  }
   try {
-    const [row] = Object.keys(data).length
-      ? await ctx.db.update(albums).set(data).where(eq(albums.id, id)).returning()
-      : await ctx.db.select().from(albums).where(eq(albums.id, id));
-    if (!row) throw new NotFoundError('Album not found');
-    return toDto(row, await imageCount(ctx.db, id));
+    return await ctx.db.transaction(async (tx) => {
+      if (data.coverImageId) await checkCover(tx, id, data.coverImageId);
+      const [row] = Object.keys(data).length
+        ? await tx.update(albums).set(data).where(eq(albums.id, id)).returning()
+        : await tx.select().from(albums).where(eq(albums.id, id));
+      if (!row) throw new NotFoundError('Album not found');
+      return toDto(row, await imageCount(tx, id));
+    });
   } catch (error) {
     if (isUnique(error)) throw new ConflictError(`An album with the slug "${data.slug ?? ''}" already exists; choose another slug`);
     throw error;

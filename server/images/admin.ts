@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, not, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { visibilities } from '../../drizzle/schema';
 import { schema, type Transaction } from '../db';
@@ -76,6 +76,12 @@ async function setTags(tx: Transaction, imageId: string, names: string[]) {
   await tx.insert(imageTags).values(rows.map((t) => ({ imageId, tagId: t.id })));
 }
 
+/** An album's cover is one of its own public photos: a move or a visibility change that ends that clears it. */
+async function clearLostCovers(tx: Transaction, imageId: string) {
+  const stillOwnPublic = sql`exists (select 1 from images i where i.id = ${imageId} and i.album_id = "albums"."id" and i.visibility = 'public')`;
+  await tx.update(albums).set({ coverImageId: null }).where(and(eq(albums.coverImageId, imageId), not(stillOwnPublic)));
+}
+
 export async function updateImage(ctx: LibraryContext, id: string, input: UpdateImageInput): Promise<AdminImageDto> {
   const data = updateImageInput.parse(input);
   await ctx.db.transaction(async (tx) => {
@@ -87,6 +93,7 @@ export async function updateImage(ctx: LibraryContext, id: string, input: Update
     }
     const { tags: tagNames, ...fields } = data;
     if (Object.keys(fields).length) await tx.update(images).set(fields).where(eq(images.id, id));
+    if (fields.albumId !== undefined || fields.visibility !== undefined) await clearLostCovers(tx, id);
     if (tagNames) await setTags(tx, id, tagNames);
   });
   return getImage(ctx, id);
