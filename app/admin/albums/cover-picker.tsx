@@ -10,7 +10,7 @@ interface Props {
   onChange: (imageId: string | null) => void;
 }
 
-/** Radio buttons over the album's ready photos (the API only accepts a cover from the album). */
+/** Radio buttons over the album's ready, public photos (the only covers the API accepts). */
 export function CoverPicker({ albumId, value, onChange }: Props) {
   const [images, setImages] = useState<AdminImage[] | null>(null);
   const [more, setMore] = useState(false);
@@ -21,7 +21,7 @@ export function CoverPicker({ albumId, value, onChange }: Props) {
     api<ImagePage>(`/admin/images?albumId=${encodeURIComponent(albumId)}&status=ready&limit=100`)
       .then((page) => {
         if (cancelled) return;
-        setImages(page.items);
+        setImages(page.items.filter((image) => image.visibility === 'public'));
         setMore(page.nextCursor !== null);
       })
       .catch((e: unknown) => {
@@ -37,7 +37,7 @@ export function CoverPicker({ albumId, value, onChange }: Props) {
       <legend>Cover</legend>
       {error && <p className="error" role="alert">{error}</p>}
       {images === null && !error && <p className="muted">Loading photos…</p>}
-      {images?.length === 0 && <p className="muted">No ready photos in this album yet; add some from a photo’s page.</p>}
+      {images?.length === 0 && <p className="muted">No ready public photos in this album yet; add some from a photo’s page.</p>}
       <div className="covers">
         <label className={`cover none${value === null ? ' selected' : ''}`}>
           <input type="radio" name="cover" checked={value === null} onChange={() => onChange(null)} className="visually-hidden" />
