@@ -2,18 +2,14 @@
  * The deployment the multi-replica test runs: production servers sharing one PostgreSQL,
  * one Redis and one S3 bucket, how to talk to them, and the external cron calling tick.
  */
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AvailabilityStatus } from '../availability';
 import type { ServerProcess } from '../testing/processes';
 import { s3Env, type TestS3 } from '../testing/s3';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export { ensureNextBuild, NEXT_BUILD_TIMEOUT_MS } from '../testing/next-build';
+
 export const TICK_SECRET = 'multi-replica-tick-secret-5c1e9a';
 export const OWNER = { email: 'owner@example.com', password: 'owner-password', name: 'Owner' };
-export const NEXT_BUILD_TIMEOUT_MS = 5 * 60_000;
 
 export type StatusBody = AvailabilityStatus;
 
@@ -49,31 +45,6 @@ export interface AdminJob {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-
-/**
- * The servers need a Next production build, and `npm test` runs `next build` only after
- * vitest: on a fresh clone there is none yet, so build it once here (not in each server).
- */
-export async function ensureNextBuild(): Promise<void> {
-  if (fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) return;
-  const nextBin = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
-  const child = spawn(process.execPath, [nextBin, 'build'], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-6000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const timer = setTimeout(() => child.kill('SIGKILL'), NEXT_BUILD_TIMEOUT_MS);
-  const code = await new Promise<number | string>((resolve) => child.once('close', (c, signal) => resolve(c ?? signal ?? 'unknown')));
-  clearTimeout(timer);
-  if (code !== 0 || !fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) {
-    throw new Error(`\`next build\` failed (exit ${code}); the multi-replica test needs a production build in .next/\n${output}`);
-  }
-}
 
 
 /** variants/<imageId>/<token>/<width>.<format> (server/storage variantKey). */
