@@ -1,4 +1,3 @@
-import { csrf } from 'hono/csrf';
 import type { Services } from '../server/runtime';
 import { APP_VERSION } from '../server/system';
 import { errorJson, onError } from './errors';
@@ -11,6 +10,7 @@ import { invalidatePublic } from './middleware/invalidate-public';
 import { clientIp, rateLimit } from './middleware/rate-limit';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
+import { sameOrigin } from './middleware/same-origin';
 import { preprocessRoutes } from './preprocess';
 import { publicRoutes } from './public';
 import { createRouter } from './router';
@@ -34,7 +34,7 @@ export function createApp(services: Services) {
   app.use('*', requestLog());
   // Registered before any admin route, so it runs first for every one of them.
   // Form posts (multipart uploads) from another site are refused before the session is read.
-  app.use('/admin/*', csrf({ origin: new URL(services.config.auth.baseUrl).origin }));
+  app.use('/admin/*', sameOrigin(new URL(services.config.auth.baseUrl).origin));
   app.use('/admin/*', adminGuard());
   app.use('/admin/*', invalidatePublic());
   app.on('POST', '/admin/images', rateLimit((c) => c.get('services').cache.limits.upload, (c) => `upload:${c.get('user').id}`));
