@@ -18,7 +18,7 @@ export const sameOrigin = (origin: string): MiddlewareHandler<AppEnv> => {
       });
     } catch (error) {
       if (!(error instanceof HTTPException && error.status === 403)) throw error;
-      throw new ApiError('FORBIDDEN', `Refused a form post from another site. Scripts using the session cookie send the header "Origin: ${origin}".`);
+      throw new ApiError('FORBIDDEN', `This form post does not come from ${origin}, so it is refused; a script that uses the session cookie sends the header "Origin: ${origin}".`);
     }
     if (passed) await next();
   };
