@@ -68,7 +68,9 @@ async function albumWithCover(title: string) {
   const slug = title.toLowerCase();
   expect((await publicAlbum(slug)).album.cover?.id).toBe(cover);
   // Served from the cache from here on, until an admin write invalidates it.
+  const hits = t.services.cache.public.stats().hits;
   expect((await publicAlbum(slug)).album.cover?.id).toBe(cover);
+  expect(t.services.cache.public.stats().hits).toBe(hits + 1);
   return { album, slug, cover, other };
 }
 
