@@ -28,7 +28,8 @@ const runnable = (file: string) => parsed.flatMap((p) => p.blocks).filter((b) =>
 
 /** The reader's shell: what the docs tell them to set, nothing of the test runner's. */
 const ACCOUNT = { ADMIN_EMAIL: 'owner@example.com', ADMIN_PASSWORD: 'docs-example-password' };
-const TICK_SECRET = 'docs-example-tick-secret-4d1f7a2c';
+/** The queue driver's secrets, for the tick examples (POST with the tick secret, GET as Vercel Cron). */
+const SECRETS = { PREPROCESS_TICK_SECRET: 'docs-example-tick-secret-4d1f7a2c', CRON_SECRET: 'docs-example-cron-secret-9b3e51d0' };
 /** The photos the examples upload, as a camera would name them. */
 const PHOTOS = [
   { name: 'IMG_0042.jpg', width: 1200, height: 800, seed: 4200 },
@@ -77,7 +78,7 @@ describe('the examples in docs/', () => {
     await ensureNextBuild();
     const port = await freePort();
     server = await startServerProcess(
-      { BETTER_AUTH_URL: `http://127.0.0.1:${port}`, ...ACCOUNT, PREPROCESS_TICK_SECRET: TICK_SECRET, NEXT_TELEMETRY_DISABLED: '1' },
+      { BETTER_AUTH_URL: `http://127.0.0.1:${port}`, ...ACCOUNT, ...SECRETS, NEXT_TELEMETRY_DISABLED: '1' },
       { port, startTimeoutMs: 180_000 },
     );
   }, NEXT_BUILD_TIMEOUT_MS + 240_000);
@@ -94,7 +95,7 @@ describe('the examples in docs/', () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'darkroom-docs-'));
     try {
       for (const photo of PHOTOS) fs.writeFileSync(path.join(cwd, photo.name), await makeJpeg(photo));
-      const env = { ...childBaseEnv(), HOME: cwd, DARKROOM_URL: server.url, ...ACCOUNT, PREPROCESS_TICK_SECRET: TICK_SECRET };
+      const env = { ...childBaseEnv(), HOME: cwd, DARKROOM_URL: server.url, ...ACCOUNT, ...SECRETS };
       const outcome = await runInOrder(blocks, cwd, env);
       const failed = blocks[outcome.completed];
       if (failed) {
