@@ -10,7 +10,7 @@ let ownerId: string;
 beforeAll(async () => {
   services = await createTestServices('pglite');
   ownerId = (await setupOwner({ db: services.db }, { email: 'owner@example.com', password: 'owner-password', name: 'Owner' })).id;
-});
+}, 60_000); // sign-ins hash passwords: slow on a loaded machine
 afterAll(() => services.close());
 
 const nameOf = async (id: string) =>
