@@ -1,5 +1,6 @@
 import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
+import { cache } from 'react';
 import { type Access, type AccessLevel, checkAccess } from '../../server/auth';
 import { getServices } from '../../server/runtime';
 import type { UserDto } from '../../server/users';
@@ -7,12 +8,12 @@ import type { UserDto } from '../../server/users';
 /**
  * Access of the request being rendered, by the rule the admin API uses (server/auth/access).
  * A layout is not a guard: an RSC request can skip it, so every admin page calls
- * requireAdmin()/requireOwner() itself.
+ * requireAdmin()/requireOwner() itself. Memoised per request (React cache).
  */
-export async function pageAccess(level: AccessLevel): Promise<Access> {
+export const pageAccess = cache(async (level: AccessLevel): Promise<Access> => {
   const requestHeaders = await headers(); // first, so nothing here runs at build time
   return checkAccess(await getServices(), requestHeaders, level);
-}
+});
 
 async function requireLevel(level: AccessLevel): Promise<UserDto> {
   const access = await pageAccess(level);

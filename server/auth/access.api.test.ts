@@ -3,7 +3,7 @@ import { getSystemOverview } from '../system';
 import { createTestServices, type TestServices } from '../testing/services';
 import { createUser, setUserActive, setupOwner } from '../users';
 import { AccessDeniedError, checkAccess, requireAccess } from './access';
-import { signInCookie } from './testing';
+import { signInCookie } from '../testing/auth';
 
 let services: TestServices;
 let ownerId: string;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../db';
 import { createTestServices, type TestServices } from '../testing/services';
 import { countSessions, createUser, setUserActive, setupOwner } from '../users';
-import { authRequest, signInCookie } from './testing';
+import { authRequest, signInCookie } from '../testing/auth';
 
 let services: TestServices;
 let ownerId: string;

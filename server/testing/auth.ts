@@ -1,5 +1,5 @@
-import { CLIENT_IP_HEADER } from '.';
-import { TEST_BASE_URL, type TestServices } from '../testing/services';
+import { CLIENT_IP_HEADER } from '../auth';
+import { TEST_BASE_URL, type TestServices } from './services';
 
 /** A request to better-auth's handler as a same-origin browser would send it. */
 export function authRequest(services: TestServices, path: string, init: { json?: unknown; cookie?: string; method?: string } = {}) {
