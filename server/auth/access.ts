@@ -46,9 +46,11 @@ export async function checkAccess(ctx: AccessContext, headers: Headers, level: A
   return accessFor(user, level);
 }
 
+export const DEACTIVATED_MESSAGE = 'This account is deactivated. Ask the owner to reactivate it.';
+
 const REFUSAL_MESSAGE: Record<Refusal, string> = {
   'signed-out': 'Sign in to continue',
-  deactivated: 'This account is deactivated. Ask the owner to reactivate it.',
+  deactivated: DEACTIVATED_MESSAGE,
   'not-admin': 'Admin access required',
   'not-owner': 'Only the owner can do this',
 };

@@ -1,8 +1,6 @@
 import { APIError, createAuthMiddleware, getSessionFromCtx } from 'better-auth/api';
 import type { Database } from '../db';
-import { isUserActive } from './access';
-
-export const DEACTIVATED_MESSAGE = 'This account is deactivated. Ask the owner to reactivate it.';
+import { DEACTIVATED_MESSAGE, isUserActive } from './access';
 
 /**
  * Endpoints a deactivated user's cached session may still reach: reading the session (the

@@ -5,8 +5,8 @@ import type { Database } from '../db';
 import { UnavailableError } from '../errors';
 import type { Logger } from '../log';
 import { schema } from '../db';
-import { isUserActive } from './access';
-import { DEACTIVATED_MESSAGE, refuseDeactivated } from './deactivated-hook';
+import { DEACTIVATED_MESSAGE, isUserActive } from './access';
+import { refuseDeactivated } from './deactivated-hook';
 import type { RateLimitStore } from './rate-limit';
 
 export * from './access';
