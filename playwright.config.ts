@@ -73,6 +73,9 @@ const baseEnv = {
   BETTER_AUTH_SECRET: '',
   ADMIN_EMAIL: '',
   ADMIN_PASSWORD: '',
+  // Every spec signs its users in from one address, more than the default 10 a minute;
+  // the limit itself is tested in the API and integration suites.
+  AUTH_SIGN_IN_LIMIT_PER_MINUTE: '60',
 };
 
 const servers = [

@@ -40,6 +40,14 @@ test('deactivating an admin locks them out of the admin UI, the admin API and si
     const me = await adminContext.request.get('/api/v1/admin/me');
     expect(me.status()).toBe(403);
     expect(await me.json()).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    // better-auth's self-service endpoints refuse too, though the snapshot cookie is still valid.
+    const cookies = (await adminContext.cookies()).map((c) => c.name);
+    expect(cookies).toEqual(expect.arrayContaining(['better-auth.session_token', 'better-auth.session_data']));
+    const rename = await adminContext.request.post('/api/auth/update-user', { data: { name: 'Renamed after deactivation' }, headers: { origin: baseURL ?? '' } });
+    expect(rename.status()).toBe(403);
+    const listed = await ownerPage.request.get('/api/v1/admin/users?limit=100');
+    const users = ((await listed.json()) as { items: { email: string; name: string }[] }).items;
+    expect(users.find((u) => u.email === ADMIN.email)?.name).toBe(ADMIN.name);
 
     await adminPage.getByRole('button', { name: 'Sign out' }).click();
     await expect(adminPage).toHaveURL(/\/login$/);

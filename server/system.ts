@@ -1,9 +1,10 @@
 import { count, eq } from 'drizzle-orm';
+import { requireAccess } from './auth';
 import { APP_VERSION } from './config';
 import { schema } from './db';
+import type { Services } from './runtime';
 
 export { APP_VERSION };
-import type { Services } from './runtime';
 
 export interface SystemOverview {
   users: { total: number; active: number };
@@ -13,9 +14,12 @@ export interface SystemOverview {
   version: string;
 }
 
-
-/** What exists now, for the admin dashboard. */
-export async function getSystemOverview(services: Services): Promise<SystemOverview> {
+/**
+ * What exists now, for the admin dashboard. `credentials` are the caller's request headers:
+ * the session and role are checked here, whoever calls (AccessDeniedError otherwise).
+ */
+export async function getSystemOverview(services: Services, credentials: Headers): Promise<SystemOverview> {
+  await requireAccess(services, credentials, 'admin');
   const { db, database, config, redis } = services;
   const [[total], [active]] = await Promise.all([
     db.select({ n: count() }).from(schema.users),

@@ -1,4 +1,6 @@
+import { headers } from 'next/headers';
 import Link from 'next/link';
+import { requireAdmin } from '../_lib/access';
 import { getServices } from '../../server/runtime';
 import { getSystemOverview } from '../../server/system';
 
@@ -25,9 +27,10 @@ function StatGrid({ stats, className }: { stats: Stat[]; className?: string }) {
 }
 
 export default async function Dashboard() {
+  await requireAdmin();
   const services = await getServices();
   // The same snapshot GET /api/v1/status serves; the dashboard still renders if it fails.
-  const [overview, status] = await Promise.all([getSystemOverview(services), services.readStatus().catch(() => null)]);
+  const [overview, status] = await Promise.all([getSystemOverview(services, await headers()), services.readStatus().catch(() => null)]);
   const stats = [
     { label: 'Users', value: `${overview.users.active} active / ${overview.users.total}`, id: 'users' },
     { label: 'Database', value: DATABASE_LABEL[overview.database], id: 'database' },

@@ -1,29 +1,23 @@
 import type { MiddlewareHandler } from 'hono';
-import { NotFoundError } from '../../server/errors';
-import { getUser } from '../../server/users';
+import { checkAccess, type Refusal } from '../../server/auth';
 import type { AppEnv } from '../env';
-import { errorJson } from '../errors';
+import { type ErrorCode, errorJson } from '../errors';
 
-const ADMIN_ROLES = new Set(['owner', 'admin']);
+const REFUSALS: Record<Refusal, [ErrorCode, string]> = {
+  'signed-out': ['UNAUTHORIZED', 'Sign in to use the admin API'],
+  deactivated: ['FORBIDDEN', 'This account is deactivated'],
+  'not-admin': ['FORBIDDEN', 'Admin access required'],
+  'not-owner': ['FORBIDDEN', 'Only the owner can do this'],
+};
 
 /**
  * Guards /api/v1/admin/*: 401 without a valid session, 403 for a viewer or a deactivated
- * user. Role and active flag are read fresh, so deactivation is immediate on every replica
- * even while a session snapshot cookie is still inside its 60 s window.
+ * user. The rule is the one every admin page uses (server/auth checkAccess): role and active
+ * flag read fresh, so deactivation is immediate even inside the 60 s session-cookie window.
  */
 export const adminGuard = (): MiddlewareHandler<AppEnv> => async (c, next) => {
-  const { auth, db } = c.get('services');
-  const session = await auth.api.getSession({ headers: c.req.raw.headers }).catch(() => null);
-  if (!session) return errorJson(c, 'UNAUTHORIZED', 'Sign in to use the admin API');
-  let user;
-  try {
-    user = await getUser({ db }, session.user.id);
-  } catch (error) {
-    if (error instanceof NotFoundError) return errorJson(c, 'UNAUTHORIZED', 'Sign in to use the admin API');
-    throw error;
-  }
-  if (!user.active) return errorJson(c, 'FORBIDDEN', 'This account is deactivated');
-  if (!ADMIN_ROLES.has(user.role)) return errorJson(c, 'FORBIDDEN', 'Admin access required');
-  c.set('user', user);
+  const access = await checkAccess(c.get('services'), c.req.raw.headers, 'admin');
+  if (!access.granted) return errorJson(c, ...REFUSALS[access.reason]);
+  c.set('user', access.user);
   await next();
 };

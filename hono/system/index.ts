@@ -39,4 +39,4 @@ const overviewRoute = createRoute({
 /** /admin/me and /admin/system. */
 export const systemRoutes = createRouter()
   .openapi(meRoute, (c) => c.json(toUserJson(c.get('user')), 200))
-  .openapi(overviewRoute, async (c) => c.json(OverviewSchema.parse(await getSystemOverview(c.get('services'))), 200));
+  .openapi(overviewRoute, async (c) => c.json(OverviewSchema.parse(await getSystemOverview(c.get('services'), c.req.raw.headers)), 200));

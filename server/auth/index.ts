@@ -1,13 +1,15 @@
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { APIError } from 'better-auth/api';
-import { eq } from 'drizzle-orm';
 import type { Database } from '../db';
 import { UnavailableError } from '../errors';
 import type { Logger } from '../log';
 import { schema } from '../db';
+import { DEACTIVATED_MESSAGE, isUserActive } from './access';
+import { refuseDeactivated } from './deactivated-hook';
 import type { RateLimitStore } from './rate-limit';
 
+export * from './access';
 export { resolveAuthSecret, type AuthSecret } from './secret';
 export type { RateLimitStore } from './rate-limit';
 
@@ -69,18 +71,13 @@ export function createAuth(options: AuthOptions) {
       // better-auth's own messages go through pino so every line stays JSON.
       log: (level, message) => options.log[level === 'debug' ? 'debug' : level](message),
     },
+    hooks: { before: refuseDeactivated(db) },
     databaseHooks: {
       session: {
         create: {
           // A deactivated user keeps their password but can no longer start a session.
           before: async (session) => {
-            const [user] = await db
-              .select({ active: schema.users.active })
-              .from(schema.users)
-              .where(eq(schema.users.id, session.userId));
-            if (!user?.active) {
-              throw new APIError('FORBIDDEN', { message: 'This account is deactivated. Ask the owner to reactivate it.' });
-            }
+            if (!(await isUserActive(db, session.userId))) throw new APIError('FORBIDDEN', { message: DEACTIVATED_MESSAGE });
             return { data: session };
           },
         },

@@ -1,6 +1,8 @@
+import { requireAdmin } from '../../_lib/access';
 import { AlbumsManager } from './albums-manager';
 
-export default function AlbumsPage() {
+export default async function AlbumsPage() {
+  await requireAdmin();
   return (
     <>
       <h1>Albums</h1>

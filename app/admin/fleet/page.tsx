@@ -1,6 +1,8 @@
+import { requireAdmin } from '../../_lib/access';
 import { FleetMonitor } from './fleet-monitor';
 
-export default function FleetPage() {
+export default async function FleetPage() {
+  await requireAdmin();
   return (
     <>
       <h1>Fleet</h1>

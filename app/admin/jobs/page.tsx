@@ -1,6 +1,8 @@
+import { requireAdmin } from '../../_lib/access';
 import { JobsMonitor } from './jobs-monitor';
 
-export default function JobsPage() {
+export default async function JobsPage() {
+  await requireAdmin();
   return (
     <>
       <h1>Jobs</h1>

@@ -1,3 +1,4 @@
+import { requireAdmin } from '../../_lib/access';
 import { IMAGE_STATUSES, type ImageStatus } from '../../_lib/library';
 import { Library } from './library';
 
@@ -9,6 +10,7 @@ const one = (value: string | string[] | undefined) => (Array.isArray(value) ? va
 
 /** Filters live in the URL (?status=&album=) so they survive going to a photo and back. */
 export default async function LibraryPage({ searchParams }: Props) {
+  await requireAdmin();
   const params = await searchParams;
   const status = one(params.status);
   return (

@@ -1,6 +1,8 @@
+import { requireAdmin } from '../../_lib/access';
 import { Uploader } from './uploader';
 
-export default function UploadPage() {
+export default async function UploadPage() {
+  await requireAdmin();
   return (
     <>
       <h1>Upload</h1>

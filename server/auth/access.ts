@@ -1,0 +1,76 @@
+import { eq } from 'drizzle-orm';
+import type { Auth } from '.';
+import { type Database, schema } from '../db';
+import { ForbiddenError, NotFoundError } from '../errors';
+import { getUser, type UserDto } from '../users';
+
+/**
+ * Who may use the admin: the one rule behind the API guard, every admin page and every
+ * data function that reads private data. The session only says who is asking; role and
+ * active flag are read fresh, so a session snapshot inside its 60 s window grants nothing.
+ */
+export type AccessLevel = 'admin' | 'owner';
+export type Refusal = 'signed-out' | 'deactivated' | 'not-admin' | 'not-owner';
+export type Access<U = UserDto> = { granted: true; user: U } | { granted: false; reason: Refusal };
+
+export interface AccessContext {
+  auth: Auth;
+  db: Database;
+}
+
+/** The rule on a user as the database has it now (null: no such user). */
+export function accessFor<U extends Pick<UserDto, 'role' | 'active'>>(user: U | null, level: AccessLevel): Access<U> {
+  if (!user) return { granted: false, reason: 'signed-out' };
+  if (!user.active) return { granted: false, reason: 'deactivated' };
+  if (level === 'owner' && user.role !== 'owner') return { granted: false, reason: 'not-owner' };
+  if (user.role !== 'owner' && user.role !== 'admin') return { granted: false, reason: 'not-admin' };
+  return { granted: true, user };
+}
+
+export const isActiveAdmin = (user: Pick<UserDto, 'role' | 'active'> | null) => accessFor(user, 'admin').granted;
+
+/** The signed-in user's id from request headers (cookie), or null; a forged cookie is no session. */
+async function sessionUserId(auth: Auth, headers: Headers): Promise<string | null> {
+  const session = await auth.api.getSession({ headers }).catch(() => null);
+  return session?.user.id ?? null;
+}
+
+/** Access of whoever sent these request headers. */
+export async function checkAccess(ctx: AccessContext, headers: Headers, level: AccessLevel): Promise<Access> {
+  const userId = await sessionUserId(ctx.auth, headers);
+  if (!userId) return { granted: false, reason: 'signed-out' };
+  const user = await getUser({ db: ctx.db }, userId).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  });
+  return accessFor(user, level);
+}
+
+export const DEACTIVATED_MESSAGE = 'This account is deactivated. Ask the owner to reactivate it.';
+
+const REFUSAL_MESSAGE: Record<Refusal, string> = {
+  'signed-out': 'Sign in to continue',
+  deactivated: DEACTIVATED_MESSAGE,
+  'not-admin': 'Admin access required',
+  'not-owner': 'Only the owner can do this',
+};
+
+/** Thrown by requireAccess; `reason` lets a caller tell "sign in" from "not allowed". */
+export class AccessDeniedError extends ForbiddenError {
+  constructor(readonly reason: Refusal) {
+    super(REFUSAL_MESSAGE[reason]);
+  }
+}
+
+/** For data functions: the caller's user, or AccessDeniedError. */
+export async function requireAccess(ctx: AccessContext, headers: Headers, level: AccessLevel): Promise<UserDto> {
+  const access = await checkAccess(ctx, headers, level);
+  if (!access.granted) throw new AccessDeniedError(access.reason);
+  return access.user;
+}
+
+/** The active flag as stored now; false for a user that no longer exists. */
+export async function isUserActive(db: Database, userId: string): Promise<boolean> {
+  const [row] = await db.select({ active: schema.users.active }).from(schema.users).where(eq(schema.users.id, userId));
+  return row?.active ?? false;
+}
