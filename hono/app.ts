@@ -38,7 +38,7 @@ export function createApp(services: Services) {
   app.use('/admin/*', adminGuard());
   app.use('/admin/*', invalidatePublic());
   app.on('POST', '/admin/images', rateLimit((c) => c.get('services').cache.limits.upload, (c) => `upload:${c.get('user').id}`));
-  app.on('POST', '/preprocess-tasks/tick', rateLimit((c) => c.get('services').cache.limits.tick, (c) => `tick:${clientIp(c)}`));
+  app.on(['GET', 'POST'], '/preprocess-tasks/tick', rateLimit((c) => c.get('services').cache.limits.tick, (c) => `tick:${clientIp(c)}`));
 
   app.route('/', healthRoutes);
   app.route('/', setupRoutes);

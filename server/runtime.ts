@@ -97,6 +97,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       leaseMs: config.preprocess.leaseMs,
       maxAttempts: config.preprocess.maxAttempts,
       retryBaseMs: config.preprocess.retryBaseMs,
+      tickConcurrency: config.preprocess.tickConcurrency,
     });
     const fleet = new Fleet({
       db: database.db,
