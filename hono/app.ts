@@ -9,6 +9,7 @@ import { jobsRoutes } from './jobs';
 import { adminGuard } from './middleware/admin-guard';
 import { invalidatePublic } from './middleware/invalidate-public';
 import { clientIp, rateLimit } from './middleware/rate-limit';
+import { rejectControlChars } from './middleware/reject-control-chars';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
 import { preprocessRoutes } from './preprocess';
@@ -32,6 +33,7 @@ export function createApp(services: Services) {
     await next();
   });
   app.use('*', requestLog());
+  app.use('*', rejectControlChars());
   // Registered before any admin route, so it runs first for every one of them.
   // Form posts (multipart uploads) from another site are refused before the session is read.
   app.use('/admin/*', csrf({ origin: new URL(services.config.auth.baseUrl).origin }));
