@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { CacheBackendUnavailableError } from '../server/cache';
+import { BodyLimitError } from '../server/http/body-limit';
 import {
   ConflictError,
   DomainError,
@@ -23,6 +24,7 @@ export const errorStatus = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  REQUEST_TIMEOUT: 408,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -78,6 +80,7 @@ export function onError(error: Error, c: Context<AppEnv>) {
   // Fail closed: Redis is required (CACHE_MODE=strict) and away; the message names no host.
   if (error instanceof CacheBackendUnavailableError) return errorJson(c, 'SERVICE_UNAVAILABLE', error.message);
   if (error instanceof z.ZodError) return errorJson(c, 'VALIDATION_FAILED', formatIssues(error.issues));
+  if (error instanceof BodyLimitError) return errorJson(c, error.reason === 'too-large' ? 'PAYLOAD_TOO_LARGE' : 'REQUEST_TIMEOUT', error.message);
   if (error instanceof HTTPException) {
     const code = statusCode(error.status);
     return errorJson(c, code, code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : error.message || code);

@@ -10,6 +10,8 @@ const bool = z
 const seconds = (fallback: number) => z.coerce.number().positive().max(86_400).default(fallback);
 
 const port = z.coerce.number().int().min(0).max(65535);
+/** Room for the multipart framing around a file (boundaries, part headers). */
+const MULTIPART_SLACK_BYTES = 64 * 1024;
 
 export const envSchema = z
   .object({
@@ -43,6 +45,8 @@ export const envSchema = z
     S3_FORCE_PATH_STYLE: bool.default(false),
     UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(100 * 1024 * 1024),
     UPLOAD_MAX_PIXELS: z.coerce.number().int().min(1).default(200_000_000),
+    UPLOAD_REQUEST_MAX_BYTES: z.coerce.number().int().min(1024).optional(),
+    UPLOAD_IDLE_TIMEOUT_SECONDS: seconds(30),
     PREPROCESS_CONCURRENCY: z.coerce.number().int().min(0).max(256).optional(),
     PREPROCESS_TICKER_ENABLED: bool.default(true),
     PREPROCESS_TICK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -80,6 +84,13 @@ export const envSchema = z
     }
     if (env.STORAGE_DRIVER === 's3' && !env.S3_BUCKET) {
       ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when STORAGE_DRIVER=s3' });
+    }
+    if (env.UPLOAD_REQUEST_MAX_BYTES !== undefined && env.UPLOAD_REQUEST_MAX_BYTES < env.UPLOAD_MAX_BYTES + MULTIPART_SLACK_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['UPLOAD_REQUEST_MAX_BYTES'],
+        message: `must be at least UPLOAD_MAX_BYTES + ${MULTIPART_SLACK_BYTES} (${env.UPLOAD_MAX_BYTES + MULTIPART_SLACK_BYTES}), or one photo of the largest size could not be uploaded`,
+      });
     }
     if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
       ctx.addIssue({
@@ -121,7 +132,13 @@ export function toConfig(env: z.output<typeof envSchema>, platformSignals: strin
         forcePathStyle: env.S3_FORCE_PATH_STYLE,
       },
     },
-    upload: { maxBytes: env.UPLOAD_MAX_BYTES, maxPixels: env.UPLOAD_MAX_PIXELS },
+    upload: {
+      maxBytes: env.UPLOAD_MAX_BYTES,
+      maxPixels: env.UPLOAD_MAX_PIXELS,
+      /** One multipart upload request in total; default: ten photos of the largest size. */
+      requestMaxBytes: env.UPLOAD_REQUEST_MAX_BYTES ?? env.UPLOAD_MAX_BYTES * 10 + MULTIPART_SLACK_BYTES,
+      idleTimeoutMs: env.UPLOAD_IDLE_TIMEOUT_SECONDS * 1000,
+    },
     preprocess: {
       concurrency: env.PREPROCESS_CONCURRENCY ?? os.availableParallelism(),
       tickerEnabled: env.PREPROCESS_TICKER_ENABLED,
