@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseCidr } from './cidr';
 
 // Every variable of DESIGN.md "Configuration"; documented one by one in .env.example.
 
@@ -52,7 +53,20 @@ export const envSchema = z
     PREPROCESS_TICK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     CRON_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     PREPROCESS_TICK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
-    TRUSTED_PROXIES: z.string().optional(),
+    TRUSTED_PROXIES: z
+      .string()
+      .optional()
+      .superRefine((value, ctx) => {
+        const bad = (value ?? '').split(',').map((s) => s.trim()).filter((s) => s && !parseCidr(s));
+        if (bad.length) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${bad.map((s) => `"${s}"`).join(', ')} is not an IP address or CIDR range; use a comma-separated list such as 10.0.0.0/8, 192.168.1.10, fd00::/8`,
+          });
+        }
+      }),
+    /** Set by Vercel on its functions: the platform's own client-address header is then believed. */
+    VERCEL: z.string().optional(),
     PREPROCESS_TICK_INTERVAL_SECONDS: seconds(10),
     PREPROCESS_TICK_BUDGET_SECONDS: seconds(20),
     PREPROCESS_LEASE_SECONDS: seconds(60),
@@ -154,8 +168,10 @@ export function toConfig(env: z.output<typeof envSchema>, platformSignals: strin
     },
     rateLimits: { uploadsPerMinute: env.UPLOAD_RATE_LIMIT_PER_MINUTE, ticksPerMinute: env.TICK_RATE_LIMIT_PER_MINUTE },
     publicCacheTtlSeconds: env.PUBLIC_CACHE_TTL_SECONDS,
-    /** CIDRs whose X-Forwarded-For is believed (raw list; validated and parsed by the HTTP edge). */
+    /** CIDRs whose X-Forwarded-For is believed (validated here; server/http/client-ip.ts applies them). */
     trustedProxies: (env.TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    /** On Vercel (VERCEL set), x-vercel-forwarded-for names the client on the Next-mounted API. */
+    onVercel: Boolean(env.VERCEL),
     fleet: {
       heartbeatMs: env.WORKER_HEARTBEAT_SECONDS * 1000,
       staleMs: env.WORKER_STALE_SECONDS * 1000,
