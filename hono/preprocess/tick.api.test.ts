@@ -154,7 +154,7 @@ describe('the tick endpoint without a secret configured', () => {
  */
 function gatedKind(t: TestClient, kind: string) {
   const state = { running: 0, peak: 0, started: 0 };
-  let open!: () => void;
+  let open = () => {};
   const gate = new Promise<void>((resolve) => (open = resolve));
   t.services.queue.register(kind, {
     async run() {
