@@ -17,7 +17,7 @@ const statusRoute = createRoute({
   responses: { 200: { description: 'Setup status', content: { 'application/json': { schema: SetupStatusSchema } } } },
 });
 
-/** Once any account exists, setup is refused before its body is read (DESIGN.md "owner setup"). */
+/** Once any account exists, setup is refused before its body is read: a hostile POST costs one count. */
 const setupStillOpen: MiddlewareHandler<AppEnv> = async (c, next) => {
   if ((await countUsers({ db: c.get('services').db })) > 0) throw new ConflictError('Setup is already complete: an owner account exists. Sign in instead.');
   await next();
@@ -32,7 +32,7 @@ const setupRoute = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: setupOwnerInput } } } },
   responses: {
     201: { description: 'Owner created; sign in next', content: { 'application/json': { schema: UserSchema } } },
-    ...errorResponses('VALIDATION_FAILED', 'CONFLICT'),
+    ...errorResponses('VALIDATION_FAILED', 'CONFLICT', 'PAYLOAD_TOO_LARGE'),
   },
 });
 
