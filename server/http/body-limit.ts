@@ -107,7 +107,8 @@ export function withBodyLimit(handler: (request: Request) => Promise<Response>, 
     } catch (error) {
       if (!(error instanceof BodyLimitError)) throw error;
       const [status, code] = error.reason === 'too-large' ? [413, 'PAYLOAD_TOO_LARGE'] : [408, 'REQUEST_TIMEOUT'];
-      return Response.json({ code, message: error.message }, { status, headers: { connection: 'close' } });
+      // No `Connection: close` (see hono/middleware/body-limit.ts): the server drains, then hangs up.
+      return Response.json({ code, message: error.message }, { status });
     }
     const headers = new Headers(request.headers);
     headers.set('content-length', String(body.byteLength));
