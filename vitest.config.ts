@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['**/*.unit.test.ts'], exclude: ['node_modules/**', '.next/**'] } },
-      { test: { name: 'api', include: ['**/*.api.test.ts'], exclude: ['node_modules/**', '.next/**'], testTimeout: 30_000 } },
+      { test: { name: 'api', include: ['**/*.api.test.ts'], exclude: ['node_modules/**', '.next/**'], testTimeout: 30_000, hookTimeout: 30_000 } },
       {
         test: {
           name: 'integration',

@@ -1,3 +1,5 @@
+import type { Config } from '../server/config';
+import { BODY_IDLE_MS, type BodyLimit, JSON_BODY_MAX_BYTES } from '../server/http/body-limit';
 import type { Services } from '../server/runtime';
 import { APP_VERSION } from '../server/system';
 import { errorJson, onError } from './errors';
@@ -6,8 +8,10 @@ import { healthRoutes } from './health';
 import { imagesRoutes } from './images';
 import { jobsRoutes } from './jobs';
 import { adminGuard } from './middleware/admin-guard';
+import { bodyLimit } from './middleware/body-limit';
 import { invalidatePublic } from './middleware/invalidate-public';
 import { clientIp, rateLimit } from './middleware/rate-limit';
+import { rejectControlChars } from './middleware/reject-control-chars';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
 import { sameOrigin } from './middleware/same-origin';
@@ -23,6 +27,14 @@ import { workersRoutes } from './workers';
 
 export const API_BASE = '/api/v1';
 
+/** The multipart upload streams to disk under its own cap; every other route takes small JSON. */
+function requestBodyLimit(config: Config, method: string, path: string): BodyLimit {
+  if (method === 'POST' && path.replace(/\/$/, '') === `${API_BASE}/admin/images`) {
+    return { maxBytes: config.upload.requestMaxBytes, idleMs: config.upload.idleTimeoutMs, variable: 'UPLOAD_REQUEST_MAX_BYTES' };
+  }
+  return { maxBytes: JSON_BODY_MAX_BYTES, idleMs: BODY_IDLE_MS };
+}
+
 /** The whole HTTP API at /api/v1. Services are injected so tests build their own. */
 export function createApp(services: Services) {
   const app = createRouter().basePath(API_BASE);
@@ -32,13 +44,15 @@ export function createApp(services: Services) {
     await next();
   });
   app.use('*', requestLog());
+  app.use('*', rejectControlChars());
+  app.use('*', bodyLimit((c) => requestBodyLimit(services.config, c.req.method, c.req.path)));
   // Registered before any admin route, so it runs first for every one of them.
   // Form posts (multipart uploads) from another site are refused before the session is read.
   app.use('/admin/*', sameOrigin(new URL(services.config.auth.baseUrl).origin));
   app.use('/admin/*', adminGuard());
   app.use('/admin/*', invalidatePublic());
   app.on('POST', '/admin/images', rateLimit((c) => c.get('services').cache.limits.upload, (c) => `upload:${c.get('user').id}`));
-  app.on('POST', '/preprocess-tasks/tick', rateLimit((c) => c.get('services').cache.limits.tick, (c) => `tick:${clientIp(c)}`));
+  app.on(['GET', 'POST'], '/preprocess-tasks/tick', rateLimit((c) => c.get('services').cache.limits.tick, (c) => `tick:${clientIp(c)}`));
 
   app.route('/', healthRoutes);
   app.route('/', setupRoutes);

@@ -1,16 +1,13 @@
 /*
- * The production entry (`npm start`): the one file allowed to compose Next and the Hono
- * app, which is why it imports both (eslint override in eslint.config.mjs).
+ * The production entry (`npm start`): composes Next's handler with the API server of
+ * server/boot/http.ts, which is why it may import Next (eslint override in eslint.config.mjs).
  */
-import { getRequestListener } from '@hono/node-server';
 import next from 'next';
-import { createApp, setApp } from '../hono';
-import { CLIENT_IP_HEADER } from './auth';
+import { createProductionServer } from './boot/http';
 import { ConfigError, loadConfig, defaultToProductionEnv } from './config';
 import { DatabaseLockedError } from './db/pglite-lock';
 import { createLogger } from './log';
 import { ReplicaGuardError } from './replica-guard';
-import { createHttpServer } from './http/server';
 import { ensureNextBuild } from './http/next-build';
 import { createServices, setServices, startBackground } from './runtime';
 
@@ -37,19 +34,12 @@ async function main() {
   const services = await createServices(config, { log });
   ensureNextBuild(dir, log);
   setServices(services);
-  const api = createApp(services);
-  setApp(api);
 
   const nextApp = next({ dev: false, dir, hostname: config.host, port: config.port });
   await nextApp.prepare();
   const handleNext = nextApp.getRequestHandler();
 
-  const http = createHttpServer({
-    api: getRequestListener(api.fetch),
-    auth: getRequestListener(services.authHandler),
-    web: (req, res) => handleNext(req, res),
-    clientIpHeader: CLIENT_IP_HEADER,
-  });
+  const http = createProductionServer(services, (req, res) => handleNext(req, res));
   http.server.on('handlerError', (error: unknown) => log.error({ err: error }, 'request handler failed'));
   const stopBackground = await startBackground(services);
   const port = await http.listen(config.port, config.host);

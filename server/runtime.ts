@@ -5,6 +5,7 @@ import { type AvailabilityStatus, createStatusReader, Fleet, fleetSweeps } from 
 import { authRateLimitStore, type Cache, type CacheManager, createCacheManager, createRateLimiter, type RateLimiter } from './cache';
 import { APP_VERSION, loadConfig, type Config } from './config';
 import { type Database, type DatabaseHandle, openDatabase } from './db';
+import { AUTH_BODY_MAX_BYTES, BODY_IDLE_MS, withBodyLimit } from './http/body-limit';
 import { createLogger, type Logger } from './log';
 import { type LibraryContext, registerDevelopJob } from './images';
 import { Queue } from './queue';
@@ -97,6 +98,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       leaseMs: config.preprocess.leaseMs,
       maxAttempts: config.preprocess.maxAttempts,
       retryBaseMs: config.preprocess.retryBaseMs,
+      tickConcurrency: config.preprocess.tickConcurrency,
     });
     const fleet = new Fleet({
       db: database.db,
@@ -127,7 +129,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       database,
       db: database.db,
       auth,
-      authHandler: authRequestHandler(auth),
+      authHandler: withBodyLimit(authRequestHandler(auth), { maxBytes: AUTH_BODY_MAX_BYTES, idleMs: BODY_IDLE_MS }),
       authSecret,
       redis,
       storage,

@@ -74,7 +74,7 @@ describe('upload → develop → publish', () => {
   });
 
   it('develops them: AVIF and WebP variants, never upscaled, ThumbHash, EXIF', async () => {
-    const tick = await t.api('/preprocess-tasks/tick', { method: 'POST' });
+    const tick = await t.tick();
     expect(await tick.json()).toMatchObject({ claimed: 2, succeeded: 2, failed: 0 });
     const big = (await (await t.api(`/admin/images/${images[0]?.id}`, { cookie })).json()) as Image;
     expect(big.status).toBe('ready');
@@ -135,7 +135,7 @@ describe('upload → develop → publish', () => {
   it('a corrupt EXIF block does not fail the image: developed with a warning', async () => {
     const res = await upload([{ name: 'odd-exif.jpg', data: await makeJpegWithCorruptExif() }]);
     const [image] = ((await res.json()) as { items: Image[] }).items;
-    await t.api('/preprocess-tasks/tick', { method: 'POST' });
+    await t.tick();
     const developed = (await (await t.api(`/admin/images/${image?.id}`, { cookie })).json()) as Image;
     expect(developed.status).toBe('ready');
     expect(developed.warnings.join()).toMatch(/EXIF could not be read/);

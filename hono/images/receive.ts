@@ -6,6 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
+import { BodyLimitError } from '../../server/http/body-limit';
 import type { ReceivedFile } from '../../server/images';
 import { ApiError } from '../errors';
 
@@ -14,6 +15,8 @@ const MAX_FILES = 50;
 /**
  * Streams the multipart field `files` to temp files, hashing on the way, cut at the
  * per-file cap. Nothing is held in memory; the caller removes the files (cleanup()).
+ * The request's total size and idle timeout are enforced by the body-limit middleware;
+ * when it cuts the body off, every temp file of the request is removed here.
  */
 export async function receiveFiles(request: Request, input: { tmpDir: string; maxBytes: number }) {
   const type = request.headers.get('content-type') ?? '';
@@ -61,6 +64,8 @@ export async function receiveFiles(request: Request, input: { tmpDir: string; ma
   } catch (error) {
     await Promise.allSettled(writes);
     await cleanup();
+    // Cut off by the request's cap (UPLOAD_REQUEST_MAX_BYTES) or idle timeout: 413 / 408.
+    if (error instanceof BodyLimitError) throw error;
     throw new ApiError('BAD_REQUEST', `The upload could not be read: ${error instanceof Error ? error.message : 'malformed multipart body'}`);
   }
   if (tooMany) {

@@ -1,12 +1,14 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { CLIENT_IP_HEADER } from '../../server/auth';
+import { CLIENT_IP_HEADER, UNKNOWN_CLIENT } from '../../server/http/client-ip';
 import type { RateLimiter } from '../../server/cache';
 import type { AppEnv } from '../env';
 import { errorJson } from '../errors';
 
-/** The production server overwrites CLIENT_IP_HEADER from the socket; behind Next, the proxy's header. */
-export const clientIp = (c: Context<AppEnv>) =>
-  c.req.header(CLIENT_IP_HEADER) || c.req.header('x-forwarded-for')?.split(',')[0]?.trim() || 'unknown';
+/**
+ * The client address both entry points decide (socket + TRUSTED_PROXIES, or Vercel's header)
+ * and set in CLIENT_IP_HEADER over whatever the client sent; X-Forwarded-For is never read here.
+ */
+export const clientIp = (c: Context<AppEnv>) => c.req.header(CLIENT_IP_HEADER) || UNKNOWN_CLIENT;
 
 /**
  * 429 past the limit. In strict cache mode with Redis away the limiter throws

@@ -26,7 +26,7 @@ describe('public read cache across replicas', () => {
     albumId = album.id;
     const upload = await a.api('/admin/images', { method: 'POST', cookie, body: formData([{ name: 'c.jpg', data: await makeJpeg({ width: 640, height: 480, seed: 700 }) }]) });
     const [image] = ((await upload.json()) as { items: { id: string }[] }).items;
-    await a.api('/preprocess-tasks/tick', { method: 'POST' });
+    await a.tick();
     await a.api(`/admin/images/${image?.id}`, { method: 'PATCH', cookie, json: { albumId } });
   });
   afterAll(async () => {
@@ -58,7 +58,7 @@ describe('public read cache across replicas', () => {
 
       const upload = await a.api('/admin/images', { method: 'POST', cookie, body: formData([{ name: 'x.jpg', data: await makeJpeg({ seed: 701 }) }]) });
       expect(upload.status).toBe(503);
-      expect((await a.api('/preprocess-tasks/tick', { method: 'POST' })).status).toBe(503);
+      expect((await a.tick()).status).toBe(503);
       expect((await a.auth('/sign-in/email', { json: { email: 'owner@example.com', password: 'owner-password' } })).status).toBe(503);
 
       const write = await a.api(`/admin/albums/${albumId}`, { method: 'PATCH', cookie, json: { title: 'Renamed' } });

@@ -12,6 +12,8 @@ export interface TestClient {
   api(path: string, init?: RequestInit & { json?: unknown; cookie?: string }): Promise<Response>;
   /** /api/auth through better-auth's handler, as the production server routes it */
   auth(path: string, init?: RequestInit & { json?: unknown; cookie?: string; ip?: string }): Promise<Response>;
+  /** POST /preprocess-tasks/tick with this install's tick secret, as an external cron calls it. */
+  tick(): Promise<Response>;
   /** Signs in and returns the Cookie header value to send back. */
   signIn(email: string, password: string): Promise<{ cookie: string; response: Response }>;
   /** Creates the owner through setup and signs in. */
@@ -49,6 +51,7 @@ export async function createTestClient(
     services,
     app,
     api: (path, init) => Promise.resolve(app.request(`${TEST_BASE_URL}/api/v1${path}`, buildInit(init))),
+    tick: () => client.api('/preprocess-tasks/tick', { method: 'POST', headers: { 'x-preprocess-tick-secret': services.config.preprocess.tickSecret ?? '' } }),
     auth: (path, init) => services.authHandler(new Request(`${TEST_BASE_URL}/api/auth${path}`, buildInit({ method: 'POST', ...init }))),
     async signIn(email, password) {
       const response = await client.auth('/sign-in/email', { json: { email, password } });

@@ -2,6 +2,7 @@ import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { APIError } from 'better-auth/api';
 import type { Database } from '../db';
+import { CLIENT_IP_HEADER } from '../http/client-ip';
 import { UnavailableError } from '../errors';
 import type { Logger } from '../log';
 import { schema } from '../db';
@@ -13,8 +14,7 @@ export * from './access';
 export { resolveAuthSecret, type AuthSecret } from './secret';
 export type { RateLimitStore } from './rate-limit';
 
-/** Header the production server sets from the socket; clients cannot forge it there. */
-export const CLIENT_IP_HEADER = 'x-darkroom-client-ip';
+export { CLIENT_IP_HEADER } from '../http/client-ip';
 /** Seconds a signed session snapshot is trusted without a database read (DESIGN.md "Auth"). */
 export const SESSION_COOKIE_CACHE_SECONDS = 60;
 
@@ -62,7 +62,8 @@ export function createAuth(options: AuthOptions) {
       ...(options.rateLimitStore ? { customStorage: options.rateLimitStore } : { storage: 'memory' as const }),
     },
     advanced: {
-      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER, 'x-forwarded-for'] },
+      // Only the address both entry points decide (socket + TRUSTED_PROXIES), never X-Forwarded-For itself.
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
       database: { generateId: () => crypto.randomUUID() },
     },
     telemetry: { enabled: false },

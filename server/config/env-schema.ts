@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseCidr } from './cidr';
 
 // Every variable of DESIGN.md "Configuration"; documented one by one in .env.example.
 
@@ -10,6 +11,8 @@ const bool = z
 const seconds = (fallback: number) => z.coerce.number().positive().max(86_400).default(fallback);
 
 const port = z.coerce.number().int().min(0).max(65535);
+/** Room for the multipart framing around a file (boundaries, part headers). */
+const MULTIPART_SLACK_BYTES = 64 * 1024;
 
 export const envSchema = z
   .object({
@@ -43,12 +46,27 @@ export const envSchema = z
     S3_FORCE_PATH_STYLE: bool.default(false),
     UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(100 * 1024 * 1024),
     UPLOAD_MAX_PIXELS: z.coerce.number().int().min(1).default(200_000_000),
+    UPLOAD_REQUEST_MAX_BYTES: z.coerce.number().int().min(1024).optional(),
+    UPLOAD_IDLE_TIMEOUT_SECONDS: seconds(30),
     PREPROCESS_CONCURRENCY: z.coerce.number().int().min(0).max(256).optional(),
     PREPROCESS_TICKER_ENABLED: bool.default(true),
     PREPROCESS_TICK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     CRON_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     PREPROCESS_TICK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
-    TRUSTED_PROXIES: z.string().optional(),
+    TRUSTED_PROXIES: z
+      .string()
+      .optional()
+      .superRefine((value, ctx) => {
+        const bad = (value ?? '').split(',').map((s) => s.trim()).filter((s) => s && !parseCidr(s));
+        if (bad.length) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${bad.map((s) => `"${s}"`).join(', ')} is not an IP address or CIDR range; use a comma-separated list such as 10.0.0.0/8, 192.168.1.10, fd00::/8`,
+          });
+        }
+      }),
+    /** Set by Vercel on its functions: the platform's own client-address header is then believed. */
+    VERCEL: z.string().optional(),
     PREPROCESS_TICK_INTERVAL_SECONDS: seconds(10),
     PREPROCESS_TICK_BUDGET_SECONDS: seconds(20),
     PREPROCESS_LEASE_SECONDS: seconds(60),
@@ -80,6 +98,13 @@ export const envSchema = z
     }
     if (env.STORAGE_DRIVER === 's3' && !env.S3_BUCKET) {
       ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when STORAGE_DRIVER=s3' });
+    }
+    if (env.UPLOAD_REQUEST_MAX_BYTES !== undefined && env.UPLOAD_REQUEST_MAX_BYTES < env.UPLOAD_MAX_BYTES + MULTIPART_SLACK_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['UPLOAD_REQUEST_MAX_BYTES'],
+        message: `must be at least UPLOAD_MAX_BYTES + ${MULTIPART_SLACK_BYTES} (${env.UPLOAD_MAX_BYTES + MULTIPART_SLACK_BYTES}), or one photo of the largest size could not be uploaded`,
+      });
     }
     if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
       ctx.addIssue({
@@ -121,7 +146,13 @@ export function toConfig(env: z.output<typeof envSchema>, platformSignals: strin
         forcePathStyle: env.S3_FORCE_PATH_STYLE,
       },
     },
-    upload: { maxBytes: env.UPLOAD_MAX_BYTES, maxPixels: env.UPLOAD_MAX_PIXELS },
+    upload: {
+      maxBytes: env.UPLOAD_MAX_BYTES,
+      maxPixels: env.UPLOAD_MAX_PIXELS,
+      /** One multipart upload request in total; default: ten photos of the largest size. */
+      requestMaxBytes: env.UPLOAD_REQUEST_MAX_BYTES ?? env.UPLOAD_MAX_BYTES * 10 + MULTIPART_SLACK_BYTES,
+      idleTimeoutMs: env.UPLOAD_IDLE_TIMEOUT_SECONDS * 1000,
+    },
     preprocess: {
       concurrency: env.PREPROCESS_CONCURRENCY ?? os.availableParallelism(),
       tickerEnabled: env.PREPROCESS_TICKER_ENABLED,
@@ -137,8 +168,10 @@ export function toConfig(env: z.output<typeof envSchema>, platformSignals: strin
     },
     rateLimits: { uploadsPerMinute: env.UPLOAD_RATE_LIMIT_PER_MINUTE, ticksPerMinute: env.TICK_RATE_LIMIT_PER_MINUTE },
     publicCacheTtlSeconds: env.PUBLIC_CACHE_TTL_SECONDS,
-    /** CIDRs whose X-Forwarded-For is believed (raw list; validated and parsed by the HTTP edge). */
+    /** CIDRs whose X-Forwarded-For is believed (validated here; server/http/client-ip.ts applies them). */
     trustedProxies: (env.TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    /** On Vercel (VERCEL set), x-vercel-forwarded-for names the client on the Next-mounted API. */
+    onVercel: Boolean(env.VERCEL),
     fleet: {
       heartbeatMs: env.WORKER_HEARTBEAT_SECONDS * 1000,
       staleMs: env.WORKER_STALE_SECONDS * 1000,

@@ -10,7 +10,27 @@ export interface Routes {
   auth: Listener;
   /** everything else (Next) */
   web: Listener;
+  /** Set on every request from resolveClientIp, replacing whatever the client sent under that name. */
   clientIpHeader: string;
+  /** The client address from the socket and X-Forwarded-For (TRUSTED_PROXIES); default: the socket address. */
+  resolveClientIp?: (socketAddress: string | undefined, forwardedFor: string | string[] | undefined) => string;
+}
+
+/**
+ * Replaces whatever the client sent under the client-IP header: rate limits and session
+ * records use it. Both views change, as @hono/node-server builds its Request from rawHeaders.
+ */
+function setClientIp(req: IncomingMessage, routes: Routes): void {
+  const ip = routes.resolveClientIp ? routes.resolveClientIp(req.socket.remoteAddress, req.headers['x-forwarded-for']) : (req.socket.remoteAddress ?? '');
+  const name = routes.clientIpHeader.toLowerCase();
+  const raw: string[] = [];
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const key = req.rawHeaders[i] ?? '';
+    if (key.toLowerCase() !== name) raw.push(key, req.rawHeaders[i + 1] ?? '');
+  }
+  raw.push(name, ip);
+  req.rawHeaders = raw;
+  req.headers[name] = ip;
 }
 
 /**
@@ -20,8 +40,7 @@ export interface Routes {
 export function createHttpServer(routes: Routes) {
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
-    // Overwrite whatever the client sent: rate limits key on this header.
-    req.headers[routes.clientIpHeader] = req.socket.remoteAddress ?? '';
+    setClientIp(req, routes);
     const url = req.url ?? '/';
     const target = url.startsWith('/api/v1/') || url === '/api/v1' ? routes.api : url.startsWith('/api/auth/') ? routes.auth : routes.web;
     Promise.resolve(target(req, res)).catch((error: unknown) => {

@@ -71,7 +71,7 @@ describe('the preprocess queue across processes (PostgreSQL, S3)', () => {
       let ticking = true;
       const tickLoop = (async () => {
         while (ticking) {
-          const res = await client.api('/preprocess-tasks/tick', { method: 'POST' });
+          const res = await client.tick();
           if (res.status === 200) ticks.push((await res.json()) as TickResult);
           else tickErrors.push(`${res.status} ${await res.text()}`);
           await new Promise((resolve) => setTimeout(resolve, 300)); // the cron's pace, not a wait for a state

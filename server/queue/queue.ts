@@ -11,6 +11,8 @@ export interface QueueOptions {
   leaseMs: number;
   maxAttempts: number;
   retryBaseMs: number;
+  /** Ticks of this process that may develop at once (PREPROCESS_TICK_CONCURRENCY); default 1. */
+  tickConcurrency?: number;
 }
 
 // Any constant; the same in every replica so exactly one runs the cluster duties per tick.
@@ -26,6 +28,8 @@ export class Queue {
   /** Running jobs of this process, so a cancel notification can abort them. */
   private readonly running = new Map<string, AbortController>();
   private readonly clusterDuties: ClusterDuty[] = [];
+  /** Ticks of this process developing right now; every driver (endpoint, ticker) shares the budget. */
+  private developingTicks = 0;
 
   private fleet: FleetHooks = {};
 
@@ -230,20 +234,32 @@ export class Queue {
   /**
    * One tick, shared by every driver: cluster duties, then (when `develop`) claim and run
    * jobs one at a time until the budget is spent. A started job may finish past it.
+   * A developing tick that finds PREPROCESS_TICK_CONCURRENCY ticks already developing
+   * returns at once with `busy`, having done nothing.
    */
   async tick(input: { budgetMs: number; develop: boolean }): Promise<TickResult> {
     const started = performance.now();
-    const duties = await this.runClusterDuties();
-    const result: TickResult = { claimed: 0, succeeded: 0, failed: 0, retrying: 0, released: 0, requeued: duties.requeued, enqueued: duties.enqueued, durationMs: 0 };
-    while (input.develop && performance.now() - started < input.budgetMs) {
-      const [job] = await this.claim(1);
-      if (!job) break;
-      result.claimed++;
-      const outcome = await this.run(job);
-      if (outcome === 'succeeded') result.succeeded++;
-      else if (outcome === 'failed') result.failed++;
-      else if (outcome === 'retrying') result.retrying++;
-      else result.released++;
+    const result: TickResult = { busy: false, claimed: 0, succeeded: 0, failed: 0, retrying: 0, released: 0, requeued: 0, enqueued: 0, durationMs: 0 };
+    if (input.develop && this.developingTicks >= (this.options.tickConcurrency ?? 1)) {
+      return { ...result, busy: true, durationMs: Math.round(performance.now() - started) };
+    }
+    if (input.develop) this.developingTicks++;
+    try {
+      const duties = await this.runClusterDuties();
+      result.requeued = duties.requeued;
+      result.enqueued = duties.enqueued;
+      while (input.develop && performance.now() - started < input.budgetMs) {
+        const [job] = await this.claim(1);
+        if (!job) break;
+        result.claimed++;
+        const outcome = await this.run(job);
+        if (outcome === 'succeeded') result.succeeded++;
+        else if (outcome === 'failed') result.failed++;
+        else if (outcome === 'retrying') result.retrying++;
+        else result.released++;
+      }
+    } finally {
+      if (input.develop) this.developingTicks--;
     }
     result.durationMs = Math.round(performance.now() - started);
     return result;

@@ -37,6 +37,8 @@ export interface JobHandler {
 export type JobOutcome = 'succeeded' | 'retrying' | 'failed' | 'lost' | 'released';
 
 export interface TickResult {
+  /** The replica's tick budget (PREPROCESS_TICK_CONCURRENCY) was full: this tick did nothing. */
+  busy: boolean;
   claimed: number;
   succeeded: number;
   failed: number;

@@ -8,6 +8,8 @@ import { createServices, type Services } from '../runtime';
 import { createTestDatabase } from './db';
 
 export const TEST_BASE_URL = 'http://localhost:3000';
+/** Every test install has the tick endpoint enabled with this secret (pass PREPROCESS_TICK_SECRET: '' to disable it). */
+export const TEST_TICK_SECRET = 'test-tick-secret-0123456789';
 
 export interface TestServices extends Services {
   dataDir: string;
@@ -27,6 +29,7 @@ export async function createTestServices(
     LOG_LEVEL: 'silent',
     BETTER_AUTH_URL: TEST_BASE_URL,
     BETTER_AUTH_SECRET: 'test-secret-test-secret-test-secret-0123',
+    PREPROCESS_TICK_SECRET: TEST_TICK_SECRET,
     ...env,
   });
   const database = overrides.databaseUrl

@@ -1,7 +1,12 @@
+import { nextMountedRequest } from '../../../../server/http/client-ip';
 import { getServices } from '../../../../server/runtime';
 
-// Adapter only: better-auth's handler for `next dev` and Vercel.
-const handler = async (request: Request) => (await getServices()).authHandler(request);
+// Adapter only: better-auth's handler for `next dev` and Vercel, with the client address
+// decided here, never passed through from the client (docs/multi-replica.md).
+const handler = async (request: Request) => {
+  const services = await getServices();
+  return services.authHandler(nextMountedRequest(request, services.config));
+};
 
 export const GET = handler;
 export const POST = handler;
