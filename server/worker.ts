@@ -2,7 +2,7 @@
  * A replica that only develops photos (`npm run worker`): the same background drivers as
  * `npm start` without HTTP. Needs DATABASE_URL: the embedded database belongs to one process.
  */
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, maskUrlCredentials } from './config';
 import { DatabaseLockedError } from './db/pglite-lock';
 import { createLogger } from './log';
 import { ReplicaGuardError } from './replica-guard';
@@ -36,6 +36,7 @@ main().catch((error: unknown) => {
     createLogger({ level: 'error' }).error(`Darkroom worker refused to start: ${error.message}`);
     process.exit(1);
   }
-  console.error(`ERROR ${error instanceof ConfigError ? error.message : `the worker could not start: ${error instanceof Error ? error.message : String(error)}`}`);
+  const message = error instanceof ConfigError ? error.message : `the worker could not start: ${error instanceof Error ? error.message : String(error)}`;
+  console.error(`ERROR ${maskUrlCredentials(message)}`);
   process.exit(1);
 });

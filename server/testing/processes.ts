@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createLogger, type Logger } from '../log';
 import { childBaseEnv } from './env';
 
@@ -200,3 +201,45 @@ export async function startServerProcess(env: Record<string, string>, options: {
     stop: spawned.stop,
   };
 }
+
+/** How an entry point ended (runToExit). */
+export interface Exited {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout's pino lines. */
+  lines: LogLine[];
+}
+
+/** The tsx loader by absolute URL, so an entry can run from any working directory. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/**
+ * Runs an entry point (`npm run worker`, `npm start`) to its exit, with only the given
+ * environment (nothing of the test runner's); for startups that must refuse.
+ */
+export async function runToExit(entry: 'server/worker.ts' | 'server/main.ts', env: Record<string, string>, cwd = ROOT): Promise<Exited> {
+  const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, entry)], {
+    cwd,
+    env: { NODE_ENV: 'production', ...childBaseEnv(), LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let code: number | null | undefined;
+  child.once('close', (c) => (code = c));
+  try {
+    await until(`${entry} to exit`, () => code !== undefined, { timeoutMs: 180_000, intervalMs: 50, diagnostics: () => `stdout:\n${stdout}\nstderr:\n${stderr}` });
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  return { code: code ?? null, stdout, stderr, lines: parseLines(stdout) };
+}
+
+/** The ERROR lines of a run: pino level 50 messages and plain `ERROR …` lines on stderr. */
+export const errorLines = (run: Exited): string[] => [
+  ...run.lines.filter((l) => l.level === 50).map((l) => String(l.msg)),
+  ...run.stderr.split('\n').filter((l) => l.startsWith('ERROR')),
+];
