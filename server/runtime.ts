@@ -4,6 +4,7 @@ import { type Auth, authRequestHandler, createAuth, resolveAuthSecret, type Auth
 import { type AvailabilityStatus, createStatusReader, Fleet, fleetSweeps } from './availability';
 import { authRateLimitStore, type Cache, type CacheManager, createCacheManager, createRateLimiter, type RateLimiter } from './cache';
 import { APP_VERSION, loadConfig, type Config } from './config';
+import { secureDataDir } from './data-dir';
 import { type Database, type DatabaseHandle, openDatabase } from './db';
 import { createLogger, type Logger } from './log';
 import { type LibraryContext, registerDevelopJob } from './images';
@@ -50,10 +51,13 @@ export interface ServiceOverrides {
 /**
  * Startup order of DESIGN.md: (config validated by the caller) → replica guard →
  * migrations → Redis (per cache mode) → mirror and queue wiring → owner bootstrap.
+ * Every entry (npm start, npm run worker, the Next mount) comes through here first, so
+ * the umask and DATA_DIR's permissions are set before anything is written.
  */
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
   const log = overrides.log ?? createLogger({ level: config.logLevel });
   checkPlatformSignals(config);
+  secureDataDir(config, log);
   const database =
     overrides.database ??
     (await openDatabase({ url: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite'), poolMax: config.databasePoolMax }));

@@ -63,7 +63,7 @@ export interface WorkerProcess {
   output(): string;
   /** SIGKILL: a crash, no shutdown code runs. Resolves once it has exited. */
   kill(): Promise<void>;
-  /** SIGTERM (graceful), SIGKILL after 15 s; removes its DATA_DIR. Safe to call twice. */
+  /** SIGTERM (graceful), SIGKILL after 15 s; removes the DATA_DIR it made itself. Safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -97,11 +97,13 @@ async function spawnTsxProcess(
   env: Record<string, string>,
   ready: { what: string; line: (line: LogLine) => boolean; timeoutMs: number; label: string },
 ): Promise<{ spawned: Spawned; readyLine: LogLine }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `darkroom-${ready.label}-`));
+  // A DATA_DIR of its own unless the test gives one (which the test then cleans up).
+  const ownDataDir = env.DATA_DIR ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), `darkroom-${ready.label}-`));
+  const dataDir = env.DATA_DIR ?? ownDataDir ?? '';
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
     // Only what it needs: nothing of the test runner's environment leaks into its config.
-    env: { NODE_ENV: 'production', ...childBaseEnv(), DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+    env: { NODE_ENV: 'production', ...childBaseEnv(), LOG_LEVEL: 'info', ...env, DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -123,7 +125,7 @@ async function spawnTsxProcess(
         await closed;
         clearTimeout(timer);
       }
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (ownDataDir) fs.rmSync(ownDataDir, { recursive: true, force: true });
     }
   };
   const kill = async () => {
