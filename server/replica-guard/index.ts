@@ -2,10 +2,10 @@ import { sql } from 'drizzle-orm';
 import type { Config } from '../config';
 import { type Database, rowsOf } from '../db';
 
-/** The refusal: exit non-zero, log at ERROR with this message. */
-export class ReplicaGuardError extends Error {
-  override name = 'ReplicaGuardError';
-}
+import { ReplicaGuardError } from './errors';
+
+export { ReplicaGuardError };
+export { checkWorkerIdentity, WorkerIdentityInUseError } from './identity';
 
 export const BYPASS = 'DARKROOM_SINGLE_INSTANCE=1';
 
