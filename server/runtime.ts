@@ -10,7 +10,7 @@ import { createLogger, type Logger } from './log';
 import { type LibraryContext, registerDevelopJob } from './images';
 import { Queue } from './queue';
 import { connectRedis, type Redis } from './redis';
-import { checkPlatformSignals, checkReplicaGuard } from './replica-guard';
+import { checkPlatformSignals, checkReplicaGuard, checkSharedVolume } from './replica-guard';
 import { createStorage, type Storage } from './storage';
 import { ensureOwner } from './users';
 import { workerIdentity } from './workers/identity';
@@ -67,6 +67,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     const workerId = workerIdentity(config.dataDir);
     await checkReplicaGuard({ config, authSecretGenerated: authSecret.generated, db: database.db, workerId });
     await database.migrate();
+    await checkSharedVolume({ config, db: database.db, workerId, hostname: os.hostname() });
 
     const cacheManager = createCacheManager({
       mode: config.cacheMode,

@@ -6,6 +6,7 @@ import { ReplicaGuardError } from './errors';
 
 export { ReplicaGuardError };
 export { checkWorkerIdentity, WorkerIdentityInUseError } from './identity';
+export { checkSharedVolume, VOLUME_SETTING } from './shared-volume';
 
 export const BYPASS = 'DARKROOM_SINGLE_INSTANCE=1';
 
