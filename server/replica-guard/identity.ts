@@ -38,14 +38,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Before this process registers: is its worker id (DATA_DIR/worker-id) heartbeating in
  * another live process? A fresh heartbeat alone may be this instance's own previous life
- * (a crash, a SIGKILL), so it watches for about one heartbeat interval: a heartbeat that
- * moves meanwhile comes from a live process, one that stands still from a dead one.
+ * (a crash, a SIGKILL), so it watches for two heartbeat intervals: a heartbeat that moves
+ * meanwhile comes from a live process, one that stands still from a dead one.
  */
 export async function checkWorkerIdentity(fleet: Fleet, dataDir: string): Promise<void> {
   const { timing, log, self, db } = fleet.options;
   const first = await lastBeat(fleet);
   if (!first || first.ageMs > timing.staleMs) return;
-  const watchMs = Math.round(timing.heartbeatMs * 1.5) + 500;
+  // Two beats and a second: a live process busy for a moment still shows one.
+  const watchMs = 2 * timing.heartbeatMs + 1000;
   log.info({ workerId: self.id, lastHeartbeatMsAgo: Math.round(first.ageMs), watchMs }, 'this worker id heartbeated recently; making sure no other process still uses it');
   for (const deadline = Date.now() + watchMs; Date.now() < deadline; ) {
     await sleep(Math.min(250, timing.heartbeatMs / 4));
