@@ -17,11 +17,15 @@ async function main() {
   const log = createLogger({ level: config.logLevel });
   const services = await createServices(config, { log });
   const stopBackground = await startBackground(services);
+  // The background's timers are unref'd; a registered worker with nothing to develop
+  // (PREPROCESS_CONCURRENCY=0, no ticker) must still live, and heartbeat, until a signal.
+  const alive = setInterval(() => {}, 60_000);
   log.info({ workerId: services.workerId, concurrency: config.preprocess.concurrency }, 'worker started');
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    clearInterval(alive);
     log.info({ signal }, 'worker shutting down');
     await stopBackground();
     await services.close();

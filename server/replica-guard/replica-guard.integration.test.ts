@@ -182,8 +182,9 @@ describe('replica guard as a real process', () => {
       expect(mainError?.msg, `${main.stdout}\n${main.stderr}`).toContain('in use by another process');
       expect(mainError?.msg).toContain(`pid ${first.pid}`);
 
-      // The first process is unharmed by the attempts.
+      // The first process is unharmed by the attempts, and (with nothing to develop) still running.
       expect(first.lines().some((l) => l.level !== undefined && l.level >= 50)).toBe(false);
+      expect(first.alive(), first.output()).toBe(true);
     });
   });
 });

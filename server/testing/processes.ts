@@ -61,6 +61,8 @@ export interface WorkerProcess {
   lines(): LogLine[];
   /** The tail of its stdout and stderr, for failure messages. */
   output(): string;
+  /** Whether the process is still running (false after kill(), stop() or a crash). */
+  alive(): boolean;
   /** SIGKILL: a crash, no shutdown code runs. Resolves once it has exited. */
   kill(): Promise<void>;
   /** SIGTERM (graceful), SIGKILL after 15 s; removes the DATA_DIR it made itself. Safe to call twice. */
@@ -73,8 +75,6 @@ export interface ServerProcess extends WorkerProcess {
   /** http://127.0.0.1:<port> */
   url: string;
   dataDir: string;
-  /** Whether the process is still running (false after kill(), stop() or a crash). */
-  alive(): boolean;
 }
 
 interface Spawned {
@@ -166,6 +166,7 @@ export async function startWorkerProcess(env: Record<string, string>, options: {
     workerId: String(readyLine.workerId),
     lines: spawned.lines,
     output: spawned.output,
+    alive: spawned.alive,
     kill: spawned.kill,
     stop: spawned.stop,
   };
