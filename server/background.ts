@@ -1,14 +1,18 @@
 import { configureSharp } from './images';
 import { startTicker, startWorker } from './queue';
+import { checkWorkerIdentity } from './replica-guard';
 import type { Services } from './runtime';
 
 /**
- * This replica's background: seed the mirror, register the worker, heartbeat, then the
- * worker loop (PREPROCESS_CONCURRENCY > 0) and the ticker (PREPROCESS_TICKER_ENABLED).
+ * This replica's background: make sure no other live process uses this worker id, seed
+ * the mirror, register the worker, heartbeat, then the worker loop
+ * (PREPROCESS_CONCURRENCY > 0) and the ticker (PREPROCESS_TICKER_ENABLED).
  * Returns the stop function: stop claiming, finish or release leases, go offline.
  */
 export async function startBackground(services: Services): Promise<() => Promise<void>> {
   const { config, queue, database, log, fleet } = services;
+  // The embedded database is locked to one process already.
+  if (database.kind === 'postgres') await checkWorkerIdentity(fleet, config.dataDir);
   await fleet.seed().catch((error: unknown) => log.warn({ err: error }, 'initial mirror seed failed; the reseed sweep retries'));
   await fleet.register();
   const beat = setInterval(() => void fleet.heartbeat().catch((error: unknown) => log.warn({ err: error }, 'heartbeat failed')), config.fleet.heartbeatMs);

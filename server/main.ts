@@ -4,7 +4,7 @@
  */
 import next from 'next';
 import { createProductionServer } from './boot/http';
-import { ConfigError, loadConfig, defaultToProductionEnv } from './config';
+import { ConfigError, loadConfig, defaultToProductionEnv, maskUrlCredentials } from './config';
 import { DatabaseLockedError } from './db/pglite-lock';
 import { createLogger } from './log';
 import { ReplicaGuardError } from './replica-guard';
@@ -67,8 +67,9 @@ main().catch((error: unknown) => {
   } else if (error instanceof ReplicaGuardError || error instanceof DatabaseLockedError) {
     createLogger({ level: 'error' }).error(`Darkroom refused to start: ${error.message}`);
   } else {
-    console.error('ERROR Darkroom could not start:', error instanceof Error ? error.message : error);
-    if (error instanceof Error && error.stack) console.error(error.stack);
+    // A driver's error may quote the URL it was given; its credentials never reach the log.
+    console.error('ERROR Darkroom could not start:', maskUrlCredentials(error instanceof Error ? error.message : String(error)));
+    if (error instanceof Error && error.stack) console.error(maskUrlCredentials(error.stack));
   }
   process.exit(1);
 });

@@ -4,13 +4,14 @@ import { type Auth, authRequestHandler, createAuth, resolveAuthSecret, type Auth
 import { type AvailabilityStatus, createStatusReader, Fleet, fleetSweeps } from './availability';
 import { authRateLimitStore, type Cache, type CacheManager, createCacheManager, createRateLimiter, type RateLimiter } from './cache';
 import { APP_VERSION, loadConfig, type Config } from './config';
+import { secureDataDir } from './data-dir';
 import { type Database, type DatabaseHandle, openDatabase } from './db';
 import { AUTH_BODY_MAX_BYTES, BODY_IDLE_MS, withBodyLimit } from './http/body-limit';
 import { createLogger, type Logger } from './log';
 import { type LibraryContext, registerDevelopJob } from './images';
 import { Queue } from './queue';
 import { connectRedis, type Redis } from './redis';
-import { checkPlatformSignals, checkReplicaGuard } from './replica-guard';
+import { checkPlatformSignals, checkReplicaGuard, checkSharedVolume } from './replica-guard';
 import { createStorage, type Storage } from './storage';
 import { ensureOwner } from './users';
 import { workerIdentity } from './workers/identity';
@@ -51,10 +52,13 @@ export interface ServiceOverrides {
 /**
  * Startup order of DESIGN.md: (config validated by the caller) → replica guard →
  * migrations → Redis (per cache mode) → mirror and queue wiring → owner bootstrap.
+ * Every entry (npm start, npm run worker, the Next mount) comes through here first, so
+ * the umask and DATA_DIR's permissions are set before anything is written.
  */
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
   const log = overrides.log ?? createLogger({ level: config.logLevel });
   checkPlatformSignals(config);
+  secureDataDir(config, log);
   const database =
     overrides.database ??
     (await openDatabase({ url: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite'), poolMax: config.databasePoolMax }));
@@ -64,6 +68,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     const workerId = workerIdentity(config.dataDir);
     await checkReplicaGuard({ config, authSecretGenerated: authSecret.generated, db: database.db, workerId });
     await database.migrate();
+    await checkSharedVolume({ config, db: database.db, workerId, hostname: os.hostname() });
 
     const cacheManager = createCacheManager({
       mode: config.cacheMode,

@@ -2,7 +2,7 @@
  * A replica that only develops photos (`npm run worker`): the same background drivers as
  * `npm start` without HTTP. Needs DATABASE_URL: the embedded database belongs to one process.
  */
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, maskUrlCredentials } from './config';
 import { DatabaseLockedError } from './db/pglite-lock';
 import { createLogger } from './log';
 import { ReplicaGuardError } from './replica-guard';
@@ -17,11 +17,15 @@ async function main() {
   const log = createLogger({ level: config.logLevel });
   const services = await createServices(config, { log });
   const stopBackground = await startBackground(services);
+  // The background's timers are unref'd; a registered worker with nothing to develop
+  // (PREPROCESS_CONCURRENCY=0, no ticker) must still live, and heartbeat, until a signal.
+  const alive = setInterval(() => {}, 60_000);
   log.info({ workerId: services.workerId, concurrency: config.preprocess.concurrency }, 'worker started');
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    clearInterval(alive);
     log.info({ signal }, 'worker shutting down');
     await stopBackground();
     await services.close();
@@ -36,6 +40,7 @@ main().catch((error: unknown) => {
     createLogger({ level: 'error' }).error(`Darkroom worker refused to start: ${error.message}`);
     process.exit(1);
   }
-  console.error(`ERROR ${error instanceof ConfigError ? error.message : `the worker could not start: ${error instanceof Error ? error.message : String(error)}`}`);
+  const message = error instanceof ConfigError ? error.message : `the worker could not start: ${error instanceof Error ? error.message : String(error)}`;
+  console.error(`ERROR ${maskUrlCredentials(message)}`);
   process.exit(1);
 });

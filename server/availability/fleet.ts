@@ -1,8 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { schema } from '../db';
+import { rowsOf, schema } from '../db';
 import { NotFoundError } from '../errors';
 import { countRunning, countRunningByWorker } from '../queue';
-import { capacityKey, DRAINED, heartbeatKey, invalidateSnapshot, ONLINE, SEEDED } from './keys';
+import { bootKey, capacityKey, DRAINED, heartbeatKey, invalidateSnapshot, ONLINE, SEEDED } from './keys';
 import type { FleetOptions, WorkerView } from './types';
 
 const { workers } = schema;
@@ -13,6 +13,10 @@ const { workers } = schema;
  * mirror write is logged and healed by the next reseed).
  */
 export class Fleet {
+  /** New at every process start: two live processes under one worker id carry two nonces. */
+  readonly bootNonce = crypto.randomUUID();
+  private sharingReported = false;
+
   constructor(readonly options: FleetOptions) {}
 
   get usesRedis(): boolean {
@@ -38,10 +42,18 @@ export class Fleet {
     const self = this.options.self;
     const [row] = await db
       .insert(workers)
-      .values({ ...self, isOnline: true })
+      .values({ ...self, isOnline: true, bootNonce: this.bootNonce })
       .onConflictDoUpdate({
         target: workers.id,
-        set: { hostname: self.hostname, version: self.version, concurrency: self.concurrency, isOnline: true, startedAt: sql`now()`, lastHeartbeatAt: sql`now()` },
+        set: {
+          hostname: self.hostname,
+          version: self.version,
+          concurrency: self.concurrency,
+          isOnline: true,
+          startedAt: sql`now()`,
+          lastHeartbeatAt: sql`now()`,
+          bootNonce: this.bootNonce,
+        },
       })
       .returning({ isDrained: workers.isDrained });
     const running = await countRunning(db, self.id);
@@ -51,6 +63,7 @@ export class Fleet {
           .multi()
           .sadd(ONLINE, self.id)
           .set(heartbeatKey(self.id), new Date().toISOString())
+          .set(bootKey(self.id), this.bootNonce)
           .set(capacityKey(self.id), running)
           [row?.isDrained ? 'sadd' : 'srem'](DRAINED, self.id),
       ).exec(),
@@ -61,22 +74,51 @@ export class Fleet {
   async deregister(): Promise<void> {
     const id = this.options.self.id;
     await this.options.db.update(workers).set({ isOnline: false }).where(eq(workers.id, id));
-    await this.mirror('deregister', (redis) => invalidateSnapshot(redis.multi().srem(ONLINE, id).del(heartbeatKey(id), capacityKey(id))).exec());
+    await this.mirror('deregister', (redis) => invalidateSnapshot(redis.multi().srem(ONLINE, id).del(heartbeatKey(id), bootKey(id), capacityKey(id))).exec());
   }
 
-  /** The hot path: Redis only. Without Redis, PostgreSQL is the only place it can go. */
+  /**
+   * The hot path: Redis only. Without Redis, PostgreSQL is the only place it can go. Each
+   * beat carries this boot's nonce and reads the one it replaces.
+   */
   async heartbeat(): Promise<void> {
     const { redis, db, self } = this.options;
     if (!redis) {
-      await db.update(workers).set({ lastHeartbeatAt: sql`now()`, isOnline: true }).where(eq(workers.id, self.id));
+      const [previous] = rowsOf<{ nonce: string | null }>(
+        await db.execute(sql`update workers w set last_heartbeat_at = now(), is_online = true, boot_nonce = ${this.bootNonce}
+          from (select id, boot_nonce from workers where id = ${self.id} for update) prev
+          where w.id = prev.id returning prev.boot_nonce as nonce`),
+      );
+      this.noticeSharing(previous?.nonce);
       return;
     }
-    const result = await redis.multi().set(heartbeatKey(self.id), new Date().toISOString()).sismember(ONLINE, self.id).exec().catch(() => null);
+    const result = await redis
+      .multi()
+      .get(bootKey(self.id))
+      .set(heartbeatKey(self.id), new Date().toISOString())
+      .set(bootKey(self.id), this.bootNonce)
+      .sismember(ONLINE, self.id)
+      .exec()
+      .catch(() => null);
+    this.noticeSharing(result?.[0]?.[1]);
     // Swept offline while alive (a partition, a lost Redis): register again, PostgreSQL first.
-    if (result?.[1]?.[1] === 0) {
+    if (result?.[3]?.[1] === 0) {
       this.options.log.warn('this worker was marked offline while alive; registering again');
       await this.register();
     }
+  }
+
+  /**
+   * Another boot's nonce where this one's was: a second live process uses this worker id
+   * (both started at once, so neither saw the other at startup). Said once, loudly.
+   */
+  private noticeSharing(previous: unknown): void {
+    if (this.sharingReported || typeof previous !== 'string' || previous === this.bootNonce) return;
+    this.sharingReported = true;
+    this.options.log.error(
+      { workerId: this.options.self.id },
+      'another running process uses this worker id (one DATA_DIR shared by two processes): give each replica its own DATA_DIR and restart them',
+    );
   }
 
   /** Asked before every claim. A drained worker must never claim because Redis is away. */

@@ -9,6 +9,8 @@ export const SEEDED = 'availability:seeded';
 export const SNAPSHOT_VERSION = 'availability:snapshot:version';
 export const capacityKey = (workerId: string) => `worker:capacity:${workerId}`;
 export const heartbeatKey = (workerId: string) => `worker:heartbeat:${workerId}`;
+/** The per-boot nonce of the process heartbeating under this id, written with every heartbeat. */
+export const bootKey = (workerId: string) => `worker:boot:${workerId}`;
 
 /** Drops the shared /status snapshot inside a mirror write's MULTI. */
 export function invalidateSnapshot<T extends { del(key: string): T; incr(key: string): T }>(tx: T): T {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '.';
+import { ConfigError, loadConfig, maskUrlCredentials } from '.';
 
 describe('loadConfig', () => {
   it('runs on embedded defaults with an empty environment', () => {
@@ -34,6 +34,36 @@ describe('loadConfig', () => {
   it('never echoes a secret value in its message', () => {
     expect(() => loadConfig({ BETTER_AUTH_SECRET: 'hunter2' })).toThrow('BETTER_AUTH_SECRET');
     expect(() => loadConfig({ BETTER_AUTH_SECRET: 'hunter2' })).not.toThrow('hunter2');
+  });
+
+  it.each([
+    ['DATABASE_URL', 'mysql://darkroom:hunter2@db.internal:3306/photos', 'mysql://***@db.internal:3306/photos'],
+    ['DATABASE_URL', 'postgres//darkroom:hunter2@db.internal/photos', '***@db.internal/photos'],
+    ['REDIS_URL', 'http://default:hunter2@cache.internal:6379', 'http://***@cache.internal:6379'],
+    ['REDIS_URL', 'redis//:hunter2@cache.internal:6379', '***@cache.internal:6379'],
+    ['S3_ENDPOINT', 'https://minio:hunter2@s3.internal:99999', 'https://***@s3.internal:99999'],
+    ['S3_ENDPOINT', '//minio:hunter2@s3.internal', '***@s3.internal'],
+    // A password holding "@" or "/" still stays hidden.
+    ['S3_ENDPOINT', 'https://minio:hun/ter@2@s3 internal', 'https://***@s3 internal'],
+  ])('masks the credentials of %s in its message', (name, value, shown) => {
+    const message = (() => {
+      try {
+        loadConfig({ [name]: value, ...(name === 'S3_ENDPOINT' ? { STORAGE_DRIVER: 's3', S3_BUCKET: 'photos' } : {}) });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    })();
+    expect(message).toContain(name);
+    expect(message).not.toContain('hunter2');
+    expect(message).toContain(`(got "${shown}")`);
+  });
+
+  it('masks credentials in any text it is given, and leaves other text alone', () => {
+    expect(maskUrlCredentials('connect to postgres://u:hunter2@db:5432/x failed; retry redis://:pw@r:6379')).toBe(
+      'connect to postgres://***@db:5432/x failed; retry redis://***@r:6379',
+    );
+    expect(maskUrlCredentials('owner@example.com at https://photos.example.com/a')).toBe('owner@example.com at https://photos.example.com/a');
   });
 
   it('reports every bad variable at once', () => {

@@ -10,6 +10,9 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const seconds = (fallback: number) => z.coerce.number().positive().max(86_400).default(fallback);
 
+/** Session signing secrets, configured or kept in DATA_DIR/auth-secret, are at least this long. */
+export const AUTH_SECRET_MIN_LENGTH = 32;
+
 const port = z.coerce.number().int().min(0).max(65535);
 /** Room for the multipart framing around a file (boundaries, part headers). */
 const MULTIPART_SLACK_BYTES = 64 * 1024;
@@ -30,7 +33,7 @@ export const envSchema = z
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .optional(),
     CACHE_MODE: z.enum(['strict', 'degraded', 'local']).optional(),
-    BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    BETTER_AUTH_SECRET: z.string().min(AUTH_SECRET_MIN_LENGTH, `must be at least ${AUTH_SECRET_MIN_LENGTH} characters`).optional(),
     BETTER_AUTH_URL: z.url({ message: 'must be an absolute URL' }).default('http://localhost:3000'),
     ADMIN_EMAIL: z.email({ message: 'must be an email address' }).optional(),
     ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),

@@ -1,5 +1,7 @@
 import os from 'node:os';
 import { envSchema, toConfig } from './env-schema';
+
+export { AUTH_SECRET_MIN_LENGTH } from './env-schema';
 import pkg from '../../package.json' with { type: 'json' };
 
 export const APP_VERSION: string = pkg.version;
@@ -35,6 +37,26 @@ function platformSignals(env: Record<string, string | undefined>): string[] {
   return signals;
 }
 
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** A configured URL as it may be shown: everything between the scheme and its last "@" (user, password) masked. */
+export function maskUrl(value: string): string {
+  const at = value.lastIndexOf('@');
+  if (at < 0) return value;
+  return `${SCHEME.exec(value)?.[0] ?? ''}***${value.slice(at)}`;
+}
+
+/** Masks the user info of every `scheme://user:password@` in a free text (an error message, a log line). */
+export function maskUrlCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi, '$1***@');
+}
+
+/** What a config error may echo of a value: never a secret, never a URL's credentials. */
+function shown(name: string, value: string): string {
+  if (/SECRET|PASSWORD|KEY/.test(name)) return '';
+  return ` (got "${/_URL$|_ENDPOINT$/.test(name) || value.includes('://') ? maskUrl(value) : value}")`;
+}
+
 /**
  * Validates the environment once. Empty strings count as unset, so `FOO=` in an
  * env file behaves like leaving FOO out.
@@ -45,8 +67,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
-      const got = typeof issue.path[0] === 'string' && /SECRET|PASSWORD|KEY/.test(issue.path[0]) ? '' : ` (got "${cleaned[name] ?? ''}")`;
-      return `  ${name}: ${issue.message}${issue.path[0] && cleaned[name] !== undefined ? got : ''}`;
+      const value = issue.path[0] === undefined ? undefined : cleaned[name];
+      return `  ${name}: ${issue.message}${value === undefined ? '' : shown(name, value)}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }

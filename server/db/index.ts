@@ -81,10 +81,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
+  const { PrivateNodeFS } = await import('./pglite-fs');
   const dir = options.pgliteDir ?? 'memory';
   const release = dir === 'memory' ? () => {} : lockPgliteDir(dir);
   try {
-    const client = dir === 'memory' ? new PGlite() : new PGlite(dir);
+    const client = dir === 'memory' ? new PGlite() : new PGlite({ fs: new PrivateNodeFS(dir) });
     await client.waitReady;
     const db = drizzle(client, { schema }) as unknown as Database;
     return {

@@ -2,10 +2,11 @@ import { sql } from 'drizzle-orm';
 import type { Config } from '../config';
 import { type Database, rowsOf } from '../db';
 
-/** The refusal: exit non-zero, log at ERROR with this message. */
-export class ReplicaGuardError extends Error {
-  override name = 'ReplicaGuardError';
-}
+import { ReplicaGuardError } from './errors';
+
+export { ReplicaGuardError };
+export { checkWorkerIdentity, WorkerIdentityInUseError } from './identity';
+export { checkSharedVolume, VOLUME_SETTING } from './shared-volume';
 
 export const BYPASS = 'DARKROOM_SINGLE_INSTANCE=1';
 
@@ -15,7 +16,7 @@ export function singleInstanceComponents(config: Config, authSecretGenerated: bo
   if (!config.databaseUrl) found.push('embedded PGlite database (set DATABASE_URL to a shared PostgreSQL)');
   if (config.cacheMode === 'local') found.push('CACHE_MODE=local (set REDIS_URL and CACHE_MODE=strict)');
   if (config.storage.driver === 'local' && !config.storage.shared) {
-    found.push('local storage not declared shared (use STORAGE_DRIVER=s3, or STORAGE_SHARED=true on a volume every replica mounts)');
+    found.push('local storage not declared shared (use STORAGE_DRIVER=s3, or STORAGE_SHARED=true with STORAGE_LOCAL_DIR on a volume every replica mounts)');
   }
   if (authSecretGenerated) found.push('a generated auth secret (set the same BETTER_AUTH_SECRET on every replica)');
   return found;

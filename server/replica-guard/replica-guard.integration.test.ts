@@ -1,9 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -13,12 +10,10 @@ import { createLogger } from '../log';
 import { createServices, type Services } from '../runtime';
 import { createTestDatabase, type TestDatabase } from '../testing/db';
 import { TEST_DATABASE_URL } from '../testing/env';
-import { type LogLine, startWorkerProcess, until, type WorkerProcess } from '../testing/processes';
+import { errorLines, runToExit, startWorkerProcess, type WorkerProcess } from '../testing/processes';
 import { ReplicaGuardError } from '.';
-import { childBaseEnv } from '../testing/env';
 
 const { workers } = schema;
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const silent = createLogger({ level: 'silent' });
 const SECRET = 'replica-guard-secret-replica-guard-secret';
 
@@ -137,50 +132,6 @@ describe('replica guard against a shared PostgreSQL database', () => {
 // As real processes: `npm run worker` and `npm start` refusing to start.
 // ---------------------------------------------------------------------------------------------
 
-interface Exited {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** stdout's pino lines. */
-  lines: LogLine[];
-}
-
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
-
-/** The tsx loader by absolute URL, so an entry can run from any working directory. */
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-
-/** Runs an entry point to its exit, with only the given environment (nothing of the test runner's). */
-async function runToExit(entry: 'server/worker.ts' | 'server/main.ts', env: Record<string, string>, cwd = ROOT): Promise<Exited> {
-  const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, entry)], {
-    cwd,
-    env: { NODE_ENV: 'production', ...childBaseEnv(), LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  let code: number | null | undefined;
-  void exited.then((c) => (code = c));
-  await until(`${entry} to exit`, () => code !== undefined, { timeoutMs: 180_000, intervalMs: 50, diagnostics: () => `stdout:\n${stdout}\nstderr:\n${stderr}` });
-  const lines = stdout
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as LogLine);
-  return { code: code ?? null, stdout, stderr, lines };
-}
-
-const errorLines = (run: Exited) => [
-  ...run.lines.filter((l) => l.level === 50).map((l) => String(l.msg)),
-  ...run.stderr.split('\n').filter((l) => l.startsWith('ERROR')),
-];
-
 // Each run opens (on PGlite: initialises) a database before the guard answers; on a loaded
 // machine that alone takes many seconds, hence the generous per-test budget.
 const PROCESS_TEST = { timeout: 240_000 };
@@ -231,8 +182,9 @@ describe('replica guard as a real process', () => {
       expect(mainError?.msg, `${main.stdout}\n${main.stderr}`).toContain('in use by another process');
       expect(mainError?.msg).toContain(`pid ${first.pid}`);
 
-      // The first process is unharmed by the attempts.
+      // The first process is unharmed by the attempts, and (with nothing to develop) still running.
       expect(first.lines().some((l) => l.level !== undefined && l.level >= 50)).toBe(false);
+      expect(first.alive(), first.output()).toBe(true);
     });
   });
 });

@@ -4,6 +4,7 @@ import type { Storage } from './types';
 
 export * from './types';
 export { createLocalStorage } from './local';
+export { ensureVolumeMarker, readVolumeMarker, VOLUME_MARKER } from './volume-marker';
 
 /** Key of an original; the extension comes from the sniffed type, never the file name. */
 export const originalKey = (imageId: string, ext: string) => `originals/${imageId}/original.${ext}`;

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createLogger, type Logger } from '../log';
 import { childBaseEnv } from './env';
 
@@ -60,9 +61,11 @@ export interface WorkerProcess {
   lines(): LogLine[];
   /** The tail of its stdout and stderr, for failure messages. */
   output(): string;
+  /** Whether the process is still running (false after kill(), stop() or a crash). */
+  alive(): boolean;
   /** SIGKILL: a crash, no shutdown code runs. Resolves once it has exited. */
   kill(): Promise<void>;
-  /** SIGTERM (graceful), SIGKILL after 15 s; removes its DATA_DIR. Safe to call twice. */
+  /** SIGTERM (graceful), SIGKILL after 15 s; removes the DATA_DIR it made itself. Safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -72,8 +75,6 @@ export interface ServerProcess extends WorkerProcess {
   /** http://127.0.0.1:<port> */
   url: string;
   dataDir: string;
-  /** Whether the process is still running (false after kill(), stop() or a crash). */
-  alive(): boolean;
 }
 
 interface Spawned {
@@ -96,11 +97,13 @@ async function spawnTsxProcess(
   env: Record<string, string>,
   ready: { what: string; line: (line: LogLine) => boolean; timeoutMs: number; label: string },
 ): Promise<{ spawned: Spawned; readyLine: LogLine }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `darkroom-${ready.label}-`));
+  // A DATA_DIR of its own unless the test gives one (which the test then cleans up).
+  const ownDataDir = env.DATA_DIR ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), `darkroom-${ready.label}-`));
+  const dataDir = env.DATA_DIR ?? ownDataDir ?? '';
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
     // Only what it needs: nothing of the test runner's environment leaks into its config.
-    env: { NODE_ENV: 'production', ...childBaseEnv(), DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+    env: { NODE_ENV: 'production', ...childBaseEnv(), LOG_LEVEL: 'info', ...env, DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -122,7 +125,7 @@ async function spawnTsxProcess(
         await closed;
         clearTimeout(timer);
       }
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (ownDataDir) fs.rmSync(ownDataDir, { recursive: true, force: true });
     }
   };
   const kill = async () => {
@@ -163,6 +166,7 @@ export async function startWorkerProcess(env: Record<string, string>, options: {
     workerId: String(readyLine.workerId),
     lines: spawned.lines,
     output: spawned.output,
+    alive: spawned.alive,
     kill: spawned.kill,
     stop: spawned.stop,
   };
@@ -200,3 +204,45 @@ export async function startServerProcess(env: Record<string, string>, options: {
     stop: spawned.stop,
   };
 }
+
+/** How an entry point ended (runToExit). */
+export interface Exited {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout's pino lines. */
+  lines: LogLine[];
+}
+
+/** The tsx loader by absolute URL, so an entry can run from any working directory. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/**
+ * Runs an entry point (`npm run worker`, `npm start`) to its exit, with only the given
+ * environment (nothing of the test runner's); for startups that must refuse.
+ */
+export async function runToExit(entry: 'server/worker.ts' | 'server/main.ts', env: Record<string, string>, cwd = ROOT): Promise<Exited> {
+  const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, entry)], {
+    cwd,
+    env: { NODE_ENV: 'production', ...childBaseEnv(), LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let code: number | null | undefined;
+  child.once('close', (c) => (code = c));
+  try {
+    await until(`${entry} to exit`, () => code !== undefined, { timeoutMs: 180_000, intervalMs: 50, diagnostics: () => `stdout:\n${stdout}\nstderr:\n${stderr}` });
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  return { code: code ?? null, stdout, stderr, lines: parseLines(stdout) };
+}
+
+/** The ERROR lines of a run: pino level 50 messages and plain `ERROR …` lines on stderr. */
+export const errorLines = (run: Exited): string[] => [
+  ...run.lines.filter((l) => l.level === 50).map((l) => String(l.msg)),
+  ...run.stderr.split('\n').filter((l) => l.startsWith('ERROR')),
+];
