@@ -50,6 +50,9 @@ export function createApp(services: Services) {
   // Form posts (multipart uploads) from another site are refused before the session is read.
   app.use('/admin/*', sameOrigin(new URL(services.config.auth.baseUrl).origin));
   app.use('/admin/*', adminGuard());
+  // DESIGN.md "Roles": only the owner manages users.
+  app.use('/admin/users', adminGuard('owner'));
+  app.use('/admin/users/*', adminGuard('owner'));
   app.use('/admin/*', invalidatePublic());
   app.on('POST', '/admin/images', rateLimit((c) => c.get('services').cache.limits.upload, (c) => `upload:${c.get('user').id}`));
   app.on(['GET', 'POST'], '/preprocess-tasks/tick', rateLimit((c) => c.get('services').cache.limits.tick, (c) => `tick:${clientIp(c)}`));

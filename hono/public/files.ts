@@ -3,18 +3,14 @@ import { Readable } from 'node:stream';
 import type { Context } from 'hono';
 import { FILES_PATH, resolveVariantFile } from '../../server/images';
 import { assertKey } from '../../server/storage';
-import { getUser } from '../../server/users';
+import { checkAccess } from '../../server/auth';
 import type { AppEnv } from '../env';
 import { errorJson } from '../errors';
 
 const notFound = (c: Context<AppEnv>) => errorJson(c, 'NOT_FOUND', 'File not found');
 
 async function isAdmin(c: Context<AppEnv>): Promise<boolean> {
-  const { auth, db } = c.get('services');
-  const session = await auth.api.getSession({ headers: c.req.raw.headers }).catch(() => null);
-  if (!session) return false;
-  const user = await getUser({ db }, session.user.id).catch(() => null);
-  return Boolean(user?.active && user.role !== 'viewer');
+  return (await checkAccess(c.get('services'), c.req.raw.headers, 'admin')).granted;
 }
 
 /**

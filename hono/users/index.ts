@@ -3,7 +3,7 @@ import { createUserHandler, createUserRoute } from './create-user';
 import { listUsersHandler, listUsersRoute } from './list-users';
 import { activateUserHandler, activateUserRoute, deactivateUserHandler, deactivateUserRoute } from './set-user-active';
 
-/** /admin/users: the owner's and admins' user management. */
+/** /admin/users: the owner's user management (hono/app.ts guards it at the owner level). */
 export const usersRoutes = createRouter()
   .openapi(listUsersRoute, listUsersHandler)
   .openapi(createUserRoute, createUserHandler)

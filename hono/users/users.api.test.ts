@@ -93,12 +93,21 @@ describe('admin users API', () => {
     expect((await t.api('/admin/users?limit=1000', { cookie: owner.cookie })).status).toBe(400);
   });
 
-  it('refuses to deactivate the owner or oneself, and 404s an unknown id', async () => {
+  it('refuses to deactivate the owner (oneself), and 404s an unknown id', async () => {
+    expect((await t.api(`/admin/users/${owner.id}/deactivate`, { method: 'POST', cookie: owner.cookie })).status).toBe(403);
+    expect((await t.api('/admin/users/00000000-0000-0000-0000-000000000000/deactivate', { method: 'POST', cookie: owner.cookie })).status).toBe(404);
+  });
+
+  it('is the owner\'s alone: an admin gets 403 on every user route', async () => {
     const admin = await createUser('admin', 'second@example.com');
     const { cookie } = await t.signIn('second@example.com', 'password-1');
+    expect((await t.api('/admin/users', { cookie })).status).toBe(403);
+    const created = await t.api('/admin/users', { method: 'POST', cookie, json: { email: 'third@example.com', password: 'password-1', name: 'x' } });
+    expect(created.status).toBe(403);
     expect((await t.api(`/admin/users/${owner.id}/deactivate`, { method: 'POST', cookie })).status).toBe(403);
-    expect((await t.api(`/admin/users/${admin.id}/deactivate`, { method: 'POST', cookie })).status).toBe(403);
-    expect((await t.api('/admin/users/00000000-0000-0000-0000-000000000000/deactivate', { method: 'POST', cookie })).status).toBe(404);
+    expect((await t.api(`/admin/users/${admin.id}/activate`, { method: 'POST', cookie })).status).toBe(403);
+    const body = (await (await t.api('/admin/users', { cookie })).json()) as { error: { code: string; message: string } };
+    expect(body.error).toMatchObject({ code: 'FORBIDDEN', message: 'Only the owner can do this' });
   });
 
   it('does not allow self-service sign-up', async () => {

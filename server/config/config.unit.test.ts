@@ -43,6 +43,8 @@ describe('loadConfig', () => {
     ['REDIS_URL', 'redis//:hunter2@cache.internal:6379', '***@cache.internal:6379'],
     ['S3_ENDPOINT', 'https://minio:hunter2@s3.internal:99999', 'https://***@s3.internal:99999'],
     ['S3_ENDPOINT', '//minio:hunter2@s3.internal', '***@s3.internal'],
+    // Not a URL scheme at all: refused (it would otherwise pass as an "absolute URL").
+    ['S3_ENDPOINT', 'minio:hunter2@s3.internal:9000', '***@s3.internal:9000'],
     // A password holding "@" or "/" still stays hidden.
     ['S3_ENDPOINT', 'https://minio:hun/ter@2@s3 internal', 'https://***@s3 internal'],
   ])('masks the credentials of %s in its message', (name, value, shown) => {

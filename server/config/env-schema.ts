@@ -41,7 +41,7 @@ export const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
     STORAGE_SHARED: bool.default(false),
-    S3_ENDPOINT: z.url({ message: 'must be an absolute URL' }).optional(),
+    S3_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
     S3_BUCKET: z.string().min(3).max(63).optional(),
     S3_REGION: z.string().min(1).default('us-east-1'),
     S3_ACCESS_KEY_ID: z.string().min(1).optional(),
