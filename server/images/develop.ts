@@ -53,18 +53,25 @@ export async function developImage(
   const meta = await readMetadata(original);
   const warnings = [...meta.warnings];
 
-  // Decode and orient once; every variant is cut from this raw bitmap, largest first.
-  const decoded = await sharp(original, { limitInputPixels: options.maxPixels, failOn: 'error' })
-    .rotate()
-    .toColourspace('srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const { width, height, channels } = decoded.info;
+  const input = () => sharp(original, { limitInputPixels: options.maxPixels, failOn: 'error' });
+  // Oriented size from the header alone: nothing is decoded yet.
+  const header = await input().metadata();
+  const { width, height } = header.autoOrient;
   const widths = (options.widths ?? VARIANT_WIDTHS).filter((w) => w <= width).sort((a, b) => b - a);
   if (widths.length === 0) widths.push(width);
 
+  // Decode straight to the largest variant (JPEG shrinks on load, other formats stream through
+  // the resize), so a 200 MP original never exists as an 800 MB bitmap. The rest cascade from it.
+  const decoded = await input()
+    .rotate()
+    .resize({ width: widths[0], fastShrinkOnLoad: false })
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const { channels } = decoded.info;
+
   const variants: DevelopedVariant[] = [];
-  let source = { data: decoded.data, width, height };
+  let source = { data: decoded.data, width: decoded.info.width, height: decoded.info.height };
   for (const target of widths) {
     abortIfNeeded(options.signal);
     const resized =
