@@ -11,7 +11,7 @@
  *   4. prints the child's idle RSS, its peak RSS (the kernel's maxRSS) and the difference;
  *      writes bench/out/develop-memory.json. The last line is `peak RSS: <n> MB`.
  *
- *   BENCH_MEMORY_FORMAT=png npx tsx bench/develop-memory.ts   # jpeg (default) | png | webp | tiff
+ *   BENCH_MEMORY_FORMAT=png npx tsx bench/develop-memory.ts   # jpeg (default) | png | tiff
  *   BENCH_MEMORY_COPIES=1 npx tsx bench/develop-memory.ts     # one job instead of the default concurrency
  */
 import fs from 'node:fs/promises';
