@@ -51,8 +51,6 @@ export async function developImage(
   options: { maxPixels: number; widths?: readonly number[]; signal?: AbortSignal },
 ): Promise<Developed> {
   const meta = await readMetadata(original);
-  const warnings = [...meta.warnings];
-
   const input = () => sharp(original, { limitInputPixels: options.maxPixels, failOn: 'error' });
   // Oriented size from the header alone: nothing is decoded yet.
   const header = await input().metadata();
@@ -112,6 +110,6 @@ export async function developImage(
     exif: meta.exif,
     takenAt: meta.takenAt,
     gps: meta.gps,
-    warnings,
+    warnings: meta.warnings,
   };
 }

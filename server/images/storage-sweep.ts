@@ -46,9 +46,13 @@ const fresh = (): SweepFindings => ({ scanned: 0, orphans: 0, bytes: 0, removed:
 /** Which of these keys some row references: originals by images.original_key, variants by image_variants.key. */
 async function referencedKeys(ctx: LibraryContext, prefix: string, keys: string[]): Promise<Set<string>> {
   if (!keys.length) return new Set();
+  // originals/<image id>/…: looked up by primary key (original_key has no index of its own).
   const rows =
     prefix === 'originals/'
-      ? await ctx.db.select({ key: images.originalKey }).from(images).where(inArray(images.originalKey, keys))
+      ? await ctx.db
+          .select({ key: images.originalKey })
+          .from(images)
+          .where(inArray(images.id, [...new Set(keys.map((key) => key.split('/')[1] ?? ''))]))
       : await ctx.db.select({ key: imageVariants.key }).from(imageVariants).where(inArray(imageVariants.key, keys));
   return new Set(rows.map((r) => r.key));
 }
