@@ -5,8 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { schema } from '../db';
 import { makeJpeg } from '../testing/photos';
 import { captureLogs, until } from '../testing/processes';
+import { listBucket, s3Env, startS3rver } from '../testing/s3';
 import { createTestServices, type TestServices } from '../testing/services';
-import { ingestUploads } from '.';
+import { ingestUploads, storageSweepOptions, sweepStorage } from '.';
 
 const { imageVariants, images, settings } = schema;
 const DAY = 24 * 60 * 60_000;
@@ -128,5 +129,31 @@ describe('the storage sweep on PostgreSQL', () => {
     expect(await svc.db.select().from(settings).where(eq(settings.key, 'sweep:storage'))).toEqual([]);
     expect(sweepLines(logs)).toEqual([]);
     expect({ storage: filesUnder(root), tmp: filesUnder(tmp) }).toEqual(before);
+  });
+
+  it('on S3 removes the orphans and keeps what rows reference (the sweep run as if two days had passed)', async () => {
+    const s3 = await startS3rver();
+    try {
+      s = await createTestServices('postgres', { ...s3Env(s3), PREPROCESS_TICKER_ENABLED: 'false', STORAGE_SWEEP_MODE: 'delete' });
+      const svc = s;
+      const upload = path.join(svc.dataDir, 'upload.jpg');
+      fs.writeFileSync(upload, await makeJpeg({ width: 500, height: 333, seed: 78 }));
+      await ingestUploads(svc.library, [{ path: upload, name: 'kept.jpg', bytes: fs.statSync(upload).size, sha256: 'sha-kept-s3', truncatedAtCap: false }]);
+      const [job] = await svc.queue.claim(1);
+      if (!job) throw new Error('no job');
+      expect(await svc.queue.run(job)).toBe('succeeded');
+      const referenced = await listBucket(s3);
+      expect(referenced).toHaveLength(3); // the original, 320 px AVIF and WebP
+      const orphans = [`originals/${crypto.randomUUID()}/original.png`, `variants/${crypto.randomUUID()}/abc12345/320.avif`];
+      for (const key of orphans) await svc.storage.put(key, Buffer.from('orphan'), 'image/png');
+
+      // S3 sets LastModified itself; "now" two days ahead makes every object old enough.
+      const found = await sweepStorage(svc.library, storageSweepOptions(svc.config), Date.now() + 2 * DAY);
+      expect(found.originals).toMatchObject({ orphans: 1, removed: 1 });
+      expect(found.variants).toMatchObject({ orphans: 1, removed: 1 });
+      expect(await listBucket(s3)).toEqual(referenced);
+    } finally {
+      await s3.stop();
+    }
   });
 });
