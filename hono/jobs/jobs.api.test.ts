@@ -11,7 +11,7 @@ describe('GET /admin/jobs says why a job stopped', () => {
   beforeAll(async () => {
     t = await createTestClient('pglite', { PREPROCESS_TICKER_ENABLED: 'false', PREPROCESS_RETRY_BASE_SECONDS: '0.05' });
     ({ cookie } = await t.owner());
-  });
+  }, 60_000);
   afterAll(() => t.close());
 
   it('a photo whose result the database refuses twice in a row is failed as "repeated", with the cause on the job and the image', async () => {
