@@ -8,7 +8,7 @@ import { secureDataDir } from './data-dir';
 import { type Database, type DatabaseHandle, openDatabase } from './db';
 import { AUTH_BODY_MAX_BYTES, BODY_IDLE_MS, withBodyLimit } from './http/body-limit';
 import { createLogger, type Logger } from './log';
-import { type LibraryContext, registerDevelopJob } from './images';
+import { type LibraryContext, registerDevelopJob, storageSweepDuty, storageSweepOptions } from './images';
 import { Queue } from './queue';
 import { connectRedis, type Redis } from './redis';
 import { checkPlatformSignals, checkReplicaGuard, checkSharedVolume } from './replica-guard';
@@ -123,6 +123,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     const library: LibraryContext = { db: database.db, storage, queue, log: log.child({ module: 'images' }), limits: config.upload, invalidatePublic };
     // images → queue: the develop handler is registered here, at boot.
     registerDevelopJob(library);
+    queue.addClusterDuty(storageSweepDuty(library, storageSweepOptions(config)));
     if (config.admin) {
       const owner = await ensureOwner({ db: database.db }, config.admin);
       if (owner) log.info({ userId: owner.id }, 'owner account created from ADMIN_EMAIL');

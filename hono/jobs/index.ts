@@ -1,9 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { jobFailureKinds, jobStatuses } from '../../drizzle/schema';
 import { countJobsByStatus, type JobRow, listJobs } from '../../server/queue';
 import { errorResponses } from '../errors';
 import { createRouter } from '../router';
 
-const statuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+const statuses = jobStatuses;
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 export const JobSchema = z
@@ -18,6 +19,9 @@ export const JobSchema = z
     leasedBy: z.string().nullable(),
     leaseExpiresAt: z.string().nullable(),
     lastError: z.string().nullable(),
+    failureKind: z.enum(jobFailureKinds).nullable().openapi({
+      description: 'Why a failed job stopped: permanent (can never succeed), repeated (failed the same way twice in a row), exhausted (ran out of attempts)',
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
     finishedAt: z.string().nullable(),

@@ -47,6 +47,8 @@ export const envSchema = z
     S3_ACCESS_KEY_ID: z.string().min(1).optional(),
     S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     S3_FORCE_PATH_STYLE: bool.default(false),
+    STORAGE_SWEEP_MODE: z.enum(['dry-run', 'delete', 'off'], { message: 'must be dry-run, delete or off' }).default('dry-run'),
+    STORAGE_SWEEP_INTERVAL_SECONDS: seconds(3600),
     UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(100 * 1024 * 1024),
     UPLOAD_MAX_PIXELS: z.coerce.number().int().min(1).default(200_000_000),
     UPLOAD_REQUEST_MAX_BYTES: z.coerce.number().int().min(1024).optional(),
@@ -148,6 +150,8 @@ export function toConfig(env: z.output<typeof envSchema>, platformSignals: strin
         secretAccessKey: env.S3_SECRET_ACCESS_KEY,
         forcePathStyle: env.S3_FORCE_PATH_STYLE,
       },
+      /** The cluster duty that removes files no row references (dry-run only logs them). */
+      sweep: { mode: env.STORAGE_SWEEP_MODE, intervalMs: env.STORAGE_SWEEP_INTERVAL_SECONDS * 1000 },
     },
     upload: {
       maxBytes: env.UPLOAD_MAX_BYTES,

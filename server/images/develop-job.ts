@@ -1,6 +1,6 @@
 import { and, eq, inArray, notExists, sql } from 'drizzle-orm';
 import { schema, type Transaction } from '../db';
-import { type JobHandler, LeaseLostError, PermanentJobError } from '../queue';
+import { type JobHandler, type JobRunContext, PermanentJobError } from '../queue';
 import { variantKey } from '../storage';
 import { DEVELOP_JOB, type LibraryContext } from './context';
 import { developImage } from './develop';
@@ -8,6 +8,24 @@ import { developImage } from './develop';
 const { images, imageVariants, preprocessJobs } = schema;
 
 const IMAGE_STATUS = { queued: 'pending', running: 'processing', failed: 'failed', cancelled: 'failed' } as const;
+
+/**
+ * Removes an attempt's variants unless a row references them (a commit whose answer was lost
+ * did reference them). If the database cannot say, they stay for the storage sweep.
+ */
+async function removeUnreferenced(ctx: LibraryContext, run: JobRunContext, keys: string[]): Promise<void> {
+  if (!keys.length) return;
+  let referenced: Set<string>;
+  try {
+    const rows = await ctx.db.select({ key: imageVariants.key }).from(imageVariants).where(inArray(imageVariants.key, keys));
+    referenced = new Set(rows.map((r) => r.key));
+  } catch (error) {
+    run.log.warn({ err: error, keys: keys.length }, "this attempt's variants were left for the storage sweep: the database did not answer");
+    return;
+  }
+  const orphans = keys.filter((key) => !referenced.has(key));
+  await Promise.all(orphans.map((key) => ctx.storage.delete(key).catch((e: unknown) => run.log.warn({ err: e, key }, 'variant of a failed attempt not removed; the storage sweep will'))));
+}
 
 /** images → queue: the handler for developing one image, registered at startup. */
 export function registerDevelopJob(ctx: LibraryContext): void {
@@ -26,9 +44,12 @@ export function registerDevelopJob(ctx: LibraryContext): void {
       }
       const token = crypto.randomUUID().slice(0, 8);
       const stored = developed.variants.map((v) => ({ ...v, key: variantKey(image.id, token, v.width, v.format) }));
-      await Promise.all(stored.map((v) => ctx.storage.put(v.key, v.data, `image/${v.format}`)));
       let oldKeys: string[] = [];
       try {
+        // Every put settles before anything else happens: a failed batch leaves no write in flight.
+        const puts = await Promise.allSettled(stored.map((v) => ctx.storage.put(v.key, v.data, `image/${v.format}`)));
+        const failedPut = puts.find((p) => p.status === 'rejected');
+        if (failedPut) throw failedPut.reason;
         await run.complete(async (tx) => {
           const previous = await tx.delete(imageVariants).where(eq(imageVariants.imageId, image.id)).returning({ key: imageVariants.key });
           oldKeys = previous.map((p) => p.key);
@@ -51,8 +72,8 @@ export function registerDevelopJob(ctx: LibraryContext): void {
             .where(eq(images.id, image.id));
         });
       } catch (error) {
-        // Fenced out: our variants belong to nobody; the newer attempt wrote its own.
-        if (error instanceof LeaseLostError) await Promise.all(stored.map((v) => ctx.storage.delete(v.key).catch(() => {})));
+        // Failed, cancelled or fenced out: what this attempt wrote belongs to nobody.
+        await removeUnreferenced(ctx, run, stored.map((v) => v.key));
         throw error;
       }
       await Promise.all(oldKeys.map((key) => ctx.storage.delete(key).catch((e: unknown) => run.log.warn({ err: e, key }, 'old variant not removed'))));

@@ -1,7 +1,7 @@
-import exifr from 'exifr';
 import sharp, { type Sharp } from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
 import type { ExifData, VariantFormat } from '../../drizzle/schema';
+import { readMetadata } from './metadata';
 
 export const VARIANT_WIDTHS = [320, 640, 1280, 1920, 2560] as const;
 export const VARIANT_FORMATS: readonly VariantFormat[] = ['avif', 'webp'];
@@ -50,22 +50,26 @@ export async function developImage(
   original: Buffer,
   options: { maxPixels: number; widths?: readonly number[]; signal?: AbortSignal },
 ): Promise<Developed> {
-  const warnings: string[] = [];
-  const meta = await readExif(original).catch((error: unknown) => ({ errors: [error instanceof Error ? error.message : String(error)] }));
-  if (meta?.errors.length) warnings.push(`EXIF could not be read (${meta.errors.join('; ')}); developed without the unreadable parts`);
-
-  // Decode and orient once; every variant is cut from this raw bitmap, largest first.
-  const decoded = await sharp(original, { limitInputPixels: options.maxPixels, failOn: 'error' })
-    .rotate()
-    .toColourspace('srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const { width, height, channels } = decoded.info;
+  const meta = await readMetadata(original);
+  const input = () => sharp(original, { limitInputPixels: options.maxPixels, failOn: 'error' });
+  // Oriented size from the header alone: nothing is decoded yet.
+  const header = await input().metadata();
+  const { width, height } = header.autoOrient;
   const widths = (options.widths ?? VARIANT_WIDTHS).filter((w) => w <= width).sort((a, b) => b - a);
   if (widths.length === 0) widths.push(width);
 
+  // Decode straight to the largest variant (JPEG shrinks on load, other formats stream through
+  // the resize), so a 200 MP original never exists as an 800 MB bitmap. The rest cascade from it.
+  const decoded = await input()
+    .rotate()
+    .resize({ width: widths[0], fastShrinkOnLoad: false })
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const { channels } = decoded.info;
+
   const variants: DevelopedVariant[] = [];
-  let source = { data: decoded.data, width, height };
+  let source = { data: decoded.data, width: decoded.info.width, height: decoded.info.height };
   for (const target of widths) {
     abortIfNeeded(options.signal);
     const resized =
@@ -103,37 +107,9 @@ export async function developImage(
     variants: variants.sort((a, b) => a.width - b.width || a.format.localeCompare(b.format)),
     placeholder,
     dominantColor,
-    exif: (meta && 'exif' in meta ? meta.exif : undefined) ?? {},
-    takenAt: (meta && 'takenAt' in meta ? meta.takenAt : undefined) ?? null,
-    gps: (meta && 'gps' in meta ? meta.gps : undefined) ?? null,
-    warnings,
+    exif: meta.exif,
+    takenAt: meta.takenAt,
+    gps: meta.gps,
+    warnings: meta.warnings,
   };
-}
-
-const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 200) : undefined);
-
-/** Camera, lens, exposure, taken-at and GPS via exifr; undefined when there is no EXIF. */
-export async function readExif(original: Buffer) {
-  const raw = (await exifr.parse(original, { tiff: true, exif: true, gps: true, ifd1: false, interop: false, xmp: false, icc: false, iptc: false })) as
-    | Record<string, unknown>
-    | undefined;
-  if (!raw) return undefined;
-  // exifr reports damaged blocks in `errors` and returns what it could read.
-  const errors = Array.isArray(raw.errors) ? raw.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '') : [];
-  const exif: ExifData = {
-    make: str(raw.Make),
-    model: str(raw.Model),
-    lens: str(raw.LensModel) ?? str(raw.Lens),
-    focalLength: num(raw.FocalLength),
-    fNumber: num(raw.FNumber),
-    exposureTime: num(raw.ExposureTime),
-    iso: num(raw.ISO) ?? num(raw.ISOSpeedRatings),
-  };
-  const taken = raw.DateTimeOriginal ?? raw.CreateDate;
-  const takenAt = taken instanceof Date && !Number.isNaN(taken.getTime()) ? taken : null;
-  const latitude = num(raw.latitude);
-  const longitude = num(raw.longitude);
-  const gps = latitude !== undefined && longitude !== undefined && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180 ? { latitude, longitude } : null;
-  return { exif: Object.fromEntries(Object.entries(exif).filter(([, v]) => v !== undefined)) as ExifData, takenAt, gps, errors };
 }

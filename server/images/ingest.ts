@@ -1,6 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import { schema } from '../db';
 import { originalKey } from '../storage';
+import { cleanString } from '../text';
 import { type LibraryContext, DEVELOP_JOB } from './context';
 import { type AdminImageDto, toAdminImageDto } from './dto';
 import { type InspectedFile, inspectUpload, type ReceivedFile } from './inspect';
@@ -43,7 +44,7 @@ async function ingestOne(ctx: LibraryContext, file: InspectedFile): Promise<stri
       await tx.insert(images).values({
         id,
         originalKey: key,
-        originalName: file.name.slice(0, 255),
+        originalName: file.name,
         mime: file.mime,
         bytes: file.bytes,
         sha256: file.sha256,
@@ -68,5 +69,5 @@ async function ingestOne(ctx: LibraryContext, file: InspectedFile): Promise<stri
 
 /** "IMG_0042.final.JPG" → "IMG_0042.final": a starting title the owner can edit. */
 function titleFromName(name: string): string {
-  return name.replace(/\.[^.]{1,5}$/, '').slice(0, 200);
+  return cleanString(name.replace(/\.[^.]{1,5}$/, ''), { maxLength: 200 }) ?? '';
 }

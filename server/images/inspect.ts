@@ -1,6 +1,7 @@
 import { fileTypeFromFile } from 'file-type';
 import sharp from 'sharp';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
+import { cleanString } from '../text';
 
 /** Types Darkroom develops, decided by content (magic bytes), never by name or header. */
 const ACCEPTED: Record<string, string> = {
@@ -32,7 +33,9 @@ export interface InspectedFile extends ReceivedFile {
 const mp = (pixels: number) => `${Math.round(pixels / 1e6)} megapixels`;
 
 /** Refuses empty, oversized, non-image, pixel-bomb and truncated files with a message naming the file. */
-export async function inspectUpload(file: ReceivedFile, limits: { maxBytes: number; maxPixels: number }): Promise<InspectedFile> {
+export async function inspectUpload(received: ReceivedFile, limits: { maxBytes: number; maxPixels: number }): Promise<InspectedFile> {
+  // The client's name is untrusted text: cleaned before any message, row or log holds it.
+  const file = { ...received, name: cleanString(received.name, { maxLength: 255 }) ?? '' };
   const label = JSON.stringify(file.name || 'unnamed file');
   if (file.truncatedAtCap) throw new PayloadTooLargeError(`${label} is larger than the upload limit of ${Math.floor(limits.maxBytes / 1024 / 1024)} MB`);
   if (file.bytes === 0) throw new ValidationError(`${label} is empty`);

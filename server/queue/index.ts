@@ -2,5 +2,6 @@
 export { Queue, ShutdownSignal, type ClusterDuty, type FleetHooks, type QueueOptions } from './queue';
 export { startWorker, type Worker, type WorkerOptions } from './worker';
 export { startTicker } from './ticker';
+export { isDue } from './cadence';
 export { countJobsByStatus, countRunning, countRunningByWorker, getJob, listJobs, type JobRow } from './store';
 export * from './types';

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { type Database, rowsOf, type Transaction } from '../db';
 import type { Logger } from '../log';
+import { describeFailure } from './failure';
 import * as store from './store';
 import { type JobHandler, type JobOutcome, LeaseLostError, type LeasedJob, PermanentJobError, type TickResult } from './types';
 
@@ -145,14 +146,15 @@ export class Queue {
           log.info('job released for another worker (shutdown)');
           return 'released' as const;
         }
-        const message = error instanceof Error ? error.message : String(error);
-        const outcome = await store.markAttemptFailed(tx, job, {
-          error: message.slice(0, 2000),
+        const message = describeFailure(error);
+        const { outcome, failureKind } = await store.markAttemptFailed(tx, job, {
+          error: message,
           permanent: error instanceof PermanentJobError,
           retryBaseMs: this.options.retryBaseMs,
         });
         await this.mirror(tx, [{ kind: job.kind, subjectId: job.subjectId, status: outcome === 'failed' ? 'failed' : 'queued', error: message }]);
-        log[outcome === 'failed' ? 'error' : 'warn']({ err: message }, outcome === 'failed' ? 'job failed for good' : 'job attempt failed; will retry');
+        if (outcome === 'retrying') log.warn({ err: message }, 'job attempt failed; will retry');
+        else log.error({ err: message, failureKind }, failureKind === 'repeated' ? 'job failed the same way twice in a row; not retried' : 'job failed for good');
         return outcome;
       });
     } catch (settleError) {

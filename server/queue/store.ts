@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { JobFailureKind } from '../../drizzle/schema';
 import { type Database, rowsOf, schema, type Transaction } from '../db';
 import { ConflictError, NotFoundError } from '../errors';
 import { LeaseLostError, type LeasedJob } from './types';
@@ -86,26 +87,38 @@ export async function assertLease(tx: Transaction, job: LeasedJob): Promise<void
 export async function markSucceeded(tx: Transaction, job: LeasedJob): Promise<void> {
   await tx
     .update(jobs)
-    .set({ status: 'succeeded', leaseToken: null, leaseExpiresAt: null, lastError: null, finishedAt: sql`now()`, updatedAt: sql`now()` })
+    .set({ status: 'succeeded', leaseToken: null, leaseExpiresAt: null, lastError: null, failureKind: null, finishedAt: sql`now()`, updatedAt: sql`now()` })
     .where(eq(jobs.id, job.id));
 }
 
-/** After a failed attempt: back to the queue with backoff, or failed for good. Fenced by the caller. */
+/**
+ * After a failed attempt: back to the queue with backoff, or failed for good — at once for a
+ * permanent error, after two attempts in a row with the same error (a deterministic failure
+ * will not fix itself; lease expiries and shutdowns record other errors, so they never count),
+ * or at max_attempts. Fenced by the caller, which holds the row lock.
+ */
 export async function markAttemptFailed(
   tx: Transaction,
   job: LeasedJob,
   input: { error: string; permanent: boolean; retryBaseMs: number },
-): Promise<'retrying' | 'failed'> {
-  const final = input.permanent || job.attempts >= job.maxAttempts;
+): Promise<{ outcome: 'retrying' | 'failed'; failureKind: JobFailureKind | null }> {
+  const [previous] = await tx.select({ lastError: jobs.lastError }).from(jobs).where(eq(jobs.id, job.id));
+  const failureKind: JobFailureKind | null = input.permanent
+    ? 'permanent'
+    : job.attempts > 1 && previous?.lastError === input.error
+      ? 'repeated'
+      : job.attempts >= job.maxAttempts
+        ? 'exhausted'
+        : null;
   await tx
     .update(jobs)
     .set(
-      final
-        ? { status: 'failed', lastError: input.error, leaseToken: null, leaseExpiresAt: null, finishedAt: sql`now()`, updatedAt: sql`now()` }
+      failureKind
+        ? { status: 'failed', lastError: input.error, failureKind, leaseToken: null, leaseExpiresAt: null, finishedAt: sql`now()`, updatedAt: sql`now()` }
         : { status: 'queued', lastError: input.error, leaseToken: null, leaseExpiresAt: null, runAfter: sql`now() + ${backoff(input.retryBaseMs)}`, updatedAt: sql`now()` },
     )
     .where(eq(jobs.id, job.id));
-  return final ? 'failed' : 'retrying';
+  return { outcome: failureKind ? 'failed' : 'retrying', failureKind };
 }
 
 /** Graceful shutdown: hands the job back without counting the attempt. Fenced by the caller. */
@@ -123,6 +136,7 @@ export async function requeueExpired(tx: Transaction, retryBaseMs: number) {
       status = case when ${jobs.attempts} >= ${jobs.maxAttempts} then 'failed' else 'queued' end,
       run_after = case when ${jobs.attempts} >= ${jobs.maxAttempts} then ${jobs.runAfter} else now() + ${backoff(retryBaseMs)} end,
       finished_at = case when ${jobs.attempts} >= ${jobs.maxAttempts} then now() else null end,
+      failure_kind = case when ${jobs.attempts} >= ${jobs.maxAttempts} then 'exhausted' else null end,
       last_error = 'lease expired: worker ' || coalesce(${jobs.leasedBy}, '?') || ' stopped renewing it',
       lease_token = null, lease_expires_at = null, updated_at = now()
     where ${jobs.status} = 'running' and ${jobs.leaseExpiresAt} < now()
@@ -166,7 +180,7 @@ export async function retryJob(tx: Transaction, id: string) {
   if (live) throw new ConflictError('Another job for the same item is already queued or running');
   const [row] = await tx
     .update(jobs)
-    .set({ status: 'queued', attempts: 0, runAfter: sql`now()`, lastError: null, finishedAt: null, leasedBy: null, updatedAt: sql`now()` })
+    .set({ status: 'queued', attempts: 0, runAfter: sql`now()`, lastError: null, failureKind: null, finishedAt: null, leasedBy: null, updatedAt: sql`now()` })
     .where(eq(jobs.id, id))
     .returning();
   if (!row) throw new NotFoundError('Job not found');

@@ -3,6 +3,22 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { assertKey, assertPrefix, type Storage } from './types';
 
+/** Regular files below `dir`, one directory open at a time (opendir's own `recursive` drops entries on Node 20). */
+async function* filesUnder(dir: string): AsyncGenerator<string> {
+  let handle;
+  try {
+    handle = await fs.opendir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  for await (const entry of handle) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) yield* filesUnder(full);
+    else if (entry.isFile()) yield full;
+  }
+}
+
 /** Files under one root directory; writes go to a temp file and are renamed into place. */
 export function createLocalStorage(root: string): Storage {
   const resolve = (key: string) => path.join(root, assertKey(key));
@@ -46,6 +62,13 @@ export function createLocalStorage(root: string): Storage {
     },
     async deletePrefix(prefix) {
       await fs.rm(path.join(root, assertPrefix(prefix)), { recursive: true, force: true });
+    },
+    async *list(prefix) {
+      for await (const file of filesUnder(path.join(root, assertPrefix(prefix)))) {
+        // Removed since the directory was read (another replica, a finished write): not listed.
+        const stat = await fs.stat(file).catch(() => undefined);
+        if (stat) yield { key: path.relative(root, file).split(path.sep).join('/'), bytes: stat.size, lastModified: stat.mtime };
+      }
     },
     async ping() {
       await fs.mkdir(root, { recursive: true });

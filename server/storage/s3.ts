@@ -175,6 +175,20 @@ export function createS3Storage(config: S3Config): Storage {
         continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (continuationToken);
     },
+    async *list(prefix) {
+      assertPrefix(prefix);
+      let continuationToken: string | undefined;
+      do {
+        const page = await send('ListObjectsV2', prefix, () =>
+          client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: BATCH, ContinuationToken: continuationToken })),
+        );
+        for (const object of page.Contents ?? []) {
+          // No date reads as "just written": a sweep never removes what it cannot age.
+          if (object.Key) yield { key: object.Key, bytes: object.Size ?? 0, lastModified: object.LastModified ?? new Date() };
+        }
+        continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (continuationToken);
+    },
     async ping() {
       await send('HeadBucket', undefined, () => client.send(new HeadBucketCommand({ Bucket: bucket })));
     },

@@ -91,6 +91,12 @@ async function readAll(storage: Storage, key: string) {
   return { ...object, data: await buffer(object.body) };
 }
 
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
 /** Every regular file under a directory, relative to it. */
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
@@ -206,6 +212,25 @@ describe.each(drivers)('$name storage', (driver) => {
     );
   });
 
+  it('lists exactly the objects under a prefix, with their size and a recent modification time', async () => {
+    const a = uid();
+    const under = { [`variants/${a}/t1/320.webp`]: 'x'.repeat(10), [`variants/${a}/t2/640.avif`]: 'y'.repeat(300), [`variants/${a}/loose.webp`]: '' };
+    const siblings = [`variants/${a}b/t1/320.webp`, `originals/${a}/original.jpg`];
+    const before = Date.now() - 60_000;
+    await Promise.all([...Object.entries(under), ...siblings.map((k) => [k, 'sibling'])].map(([key, body]) => storage().put(String(key), Buffer.from(String(body)), 'image/webp')));
+
+    const listed = await collect(storage().list(`variants/${a}/`));
+
+    expect(listed.map((e) => e.key).sort()).toEqual(Object.keys(under).sort());
+    for (const entry of listed) {
+      expect(entry.bytes, entry.key).toBe(under[entry.key]?.length);
+      expect(entry.lastModified).toBeInstanceOf(Date);
+      expect(entry.lastModified.getTime()).toBeGreaterThan(before);
+      expect(entry.lastModified.getTime()).toBeLessThan(Date.now() + 60_000);
+    }
+    expect(await collect(storage().list(`variants/${uid()}/`))).toEqual([]);
+  });
+
   it('deletePrefix of an empty prefix is no error', async () => {
     await expect(storage().deletePrefix(`variants/${uid()}/`)).resolves.toBeUndefined();
   });
@@ -219,6 +244,8 @@ describe.each(drivers)('$name storage', (driver) => {
       await Promise.all(keys.slice(i, i + 50).map((key) => storage().put(key, Buffer.from('v'), 'image/webp')));
     }
     await storage().put(sibling, Buffer.from('keep'), 'image/webp');
+    // The listing pages through them too.
+    expect((await collect(storage().list(`variants/${a}/`))).map((e) => e.key).sort()).toEqual([...keys].sort());
 
     await storage().deletePrefix(`variants/${a}/`);
 
@@ -274,6 +301,7 @@ describe.each(drivers)('$name storage', (driver) => {
     it.each(badPrefixes)('prefix %j', async (prefix) => {
       for (const target of [harness.storage, harness.unreachable]) {
         await expect(attempt(() => target.deletePrefix(prefix))).rejects.toThrow(StorageKeyError);
+        await expect(collect(target.list(prefix))).rejects.toThrow(StorageKeyError);
       }
     });
 

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { formatShortDate } from '../../_lib/library';
 import { StatusBadge } from '../_components/status-badge';
-import type { Job } from './types';
+import { failureText, type Job } from './types';
 
 interface Props {
   jobs: Job[];
@@ -47,7 +47,9 @@ export function JobsTable({ jobs, onAction }: Props) {
               <td>{job.leasedBy ?? '—'}</td>
               <td>{formatShortDate(job.leaseExpiresAt)}</td>
               <td>{formatShortDate(job.runAfter)}</td>
-              <td className={job.lastError ? 'last-error' : undefined} title={job.lastError ?? undefined}>{job.lastError ?? '—'}</td>
+              <td className={job.lastError ? 'last-error' : undefined} title={failureText(job) ?? undefined} data-failure-kind={job.failureKind ?? undefined}>
+                {failureText(job) ?? '—'}
+              </td>
               <td>{formatShortDate(job.createdAt)}</td>
               <td>
                 {(job.status === 'failed' || job.status === 'cancelled') && (

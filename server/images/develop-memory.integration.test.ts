@@ -1,0 +1,33 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const MB = 1024 * 1024;
+
+// A 50 MP photo is a 150 MB bitmap. Developing it must never hold that bitmap: the decode goes
+// straight to the largest variant (shrink-on-load), so memory follows the variants, not the original.
+describe('developing a large photo', () => {
+  let dir: string;
+  let file: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'darkroom-develop-memory-'));
+    file = path.join(dir, 'large.jpg');
+    await sharp({ create: { width: 8660, height: 5774, channels: 3, background: '#6a8caf' } })
+      .jpeg({ quality: 90 })
+      .toFile(file);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('grows the process by far less than the decoded bitmap', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'server/testing/develop-probe.ts', file, '200000000', '320,640'], { cwd: process.cwd() });
+    const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { grewBytes: number; width: number; height: number; variants: number[] };
+    expect(result).toMatchObject({ width: 8660, height: 5774, variants: [320, 320, 640, 640] });
+    const bitmap = 8660 * 5774 * 3;
+    expect(result.grewBytes, `grew ${Math.round(result.grewBytes / MB)} MB for a ${Math.round(bitmap / MB)} MB bitmap`).toBeLessThan(bitmap / 2);
+  });
+});
