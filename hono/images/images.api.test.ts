@@ -141,3 +141,13 @@ describe('upload → develop → publish', () => {
     expect(developed.warnings.join()).toMatch(/EXIF could not be read/);
   });
 });
+
+describe('file names', () => {
+  it('keeps a non-ASCII file name as the browser sent it (UTF-8), for the title', async () => {
+    const res = await upload([{ name: 'Café à Zürich – 東京.jpg', data: await makeJpeg({ seed: 41 }) }]);
+    expect(res.status).toBe(202);
+    const [image] = ((await res.json()) as { items: { id: string; title: string }[] }).items;
+    expect(image?.title).toBe('Café à Zürich – 東京');
+    expect((await t.api(`/admin/images/${image?.id}`, { method: 'DELETE', cookie })).status).toBe(204);
+  });
+});

@@ -28,7 +28,8 @@ export async function receiveFiles(request: Request, input: { tmpDir: string; ma
   const writes: Promise<void>[] = [];
   const cleanup = () => Promise.all(files.map((f) => fs.rm(f.path, { force: true }))).then(() => undefined);
 
-  const parser = busboy({ headers: { 'content-type': type }, limits: { fileSize: input.maxBytes, files: MAX_FILES, fields: 20, parts: MAX_FILES + 20 } });
+  // Browsers and fetch send the file name as raw UTF-8; busboy would read it as latin1.
+  const parser = busboy({ headers: { 'content-type': type }, defParamCharset: 'utf8', limits: { fileSize: input.maxBytes, files: MAX_FILES, fields: 20, parts: MAX_FILES + 20 } });
   let tooMany = false;
   parser.on('filesLimit', () => {
     tooMany = true;
