@@ -4,6 +4,7 @@
  * file without ever holding the full bitmap (sharp streams the upscale into the encoder).
  */
 import sharp from 'sharp';
+import { mulberry32 } from '../lib/random';
 
 // WebP is left out: libwebp cannot encode 200 MP lossy (its first partition overflows).
 export const FORMATS = ['jpeg', 'png', 'tiff'] as const;
@@ -19,17 +20,6 @@ export function largestSize(maxPixels: number, format: Format): { width: number;
     width = Math.min(limit, Math.floor(maxPixels / height));
   }
   return { width, height };
-}
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export async function writeLargestPhoto(file: string, size: { width: number; height: number }, format: Format): Promise<number> {

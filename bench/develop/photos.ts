@@ -5,23 +5,13 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { SETTINGS } from './settings';
+import { mulberry32 } from '../lib/random';
 
 export interface Photo {
   index: number;
   name: string;
   data: Buffer;
   sha256: string;
-}
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Random w×h values scaled up to the photo size: smooth blobs (small w×h) or texture. */

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AUTH_SECRET_MIN_LENGTH, ConfigError } from '../config';
+import { writeFileOnce } from '../data-dir/write-once';
 
 export interface AuthSecret {
   value: string;
@@ -33,17 +34,8 @@ export function resolveAuthSecret(configured: string | undefined, dataDir: strin
   const kept = readKept(file);
   if (kept) return { value: kept, generated: true };
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const value = crypto.randomBytes(32).toString('base64url');
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${value}\n`, { mode: 0o600 });
-  // Link, not rename: if another process won the race, keep its secret.
-  try {
-    fs.linkSync(tmp, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
+  // If another process won the race to create it, its secret is the one kept.
+  writeFileOnce(file, `${crypto.randomBytes(32).toString('base64url')}\n`);
   const winner = readKept(file);
   if (!winner) throw new Error(`${file} vanished while it was being created`);
   return { value: winner, generated: true };

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileOnce } from '../data-dir/write-once';
 
 /**
  * A file at the top of STORAGE_LOCAL_DIR naming the volume it is on. Replicas that declare
@@ -31,15 +32,6 @@ export function ensureVolumeMarker(dir: string): string {
   if (existing) return existing;
   fs.mkdirSync(dir, { recursive: true });
   const id = crypto.randomUUID();
-  const file = path.join(dir, VOLUME_MARKER);
-  const tmp = `${file}.${process.pid}.${id}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify({ id, createdAt: new Date().toISOString() })}\n`);
-  try {
-    fs.linkSync(tmp, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
+  writeFileOnce(path.join(dir, VOLUME_MARKER), `${JSON.stringify({ id, createdAt: new Date().toISOString() })}\n`, 0o640);
   return readVolumeMarker(dir) ?? id;
 }
