@@ -1,9 +1,9 @@
-import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
 import { CacheBackendUnavailableError } from '../server/cache';
 import { BodyLimitError } from '../server/http/body-limit';
+import { type ErrorCode, errorBody, errorEnvelope, errorStatus } from '../server/http/error-envelope';
 import {
   ConflictError,
   DomainError,
@@ -16,33 +16,7 @@ import {
 } from '../server/errors';
 import type { AppEnv } from './env';
 
-/** Every error code the API answers with, and its one status. */
-export const errorStatus = {
-  BAD_REQUEST: 400,
-  VALIDATION_FAILED: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  REQUEST_TIMEOUT: 408,
-  CONFLICT: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  TOO_MANY_REQUESTS: 429,
-  INTERNAL_SERVER_ERROR: 500,
-  SERVICE_UNAVAILABLE: 503,
-} as const satisfies Record<string, ContentfulStatusCode>;
-export type ErrorCode = keyof typeof errorStatus;
-
-export const ErrorSchema = z
-  .object({
-    error: z.object({
-      code: z.enum(Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]]),
-      message: z.string(),
-      requestId: z.string(),
-    }),
-  })
-  .openapi('Error');
+export { errorStatus, type ErrorCode };
 
 export class ApiError extends Error {
   constructor(
@@ -55,7 +29,7 @@ export class ApiError extends Error {
 }
 
 export function errorJson(c: Context<AppEnv>, code: ErrorCode, message: string) {
-  return c.json({ error: { code, message, requestId: c.get('requestId') ?? 'unknown' } }, errorStatus[code]);
+  return c.json(errorBody(code, message, c.get('requestId') ?? 'unknown'), errorStatus[code]);
 }
 
 function domainCode(error: DomainError): ErrorCode {
@@ -163,6 +137,6 @@ export const errorResponses = (...codes: ErrorCode[]) =>
   Object.fromEntries(
     [...new Set(codes.map((code) => errorStatus[code]))].map((status) => [
       status,
-      { description: codes.filter((code) => errorStatus[code] === status).join(' | '), content: { 'application/json': { schema: ErrorSchema } } },
+      { description: codes.filter((code) => errorStatus[code] === status).join(' | '), content: { 'application/json': { schema: errorEnvelope } } },
     ]),
   );

@@ -59,7 +59,9 @@ describe('public read cache across replicas', () => {
       const upload = await a.api('/admin/images', { method: 'POST', cookie, body: formData([{ name: 'x.jpg', data: await makeJpeg({ seed: 701 }) }]) });
       expect(upload.status).toBe(503);
       expect((await a.tick()).status).toBe(503);
-      expect((await a.auth('/sign-in/email', { json: { email: 'owner@example.com', password: 'owner-password' } })).status).toBe(503);
+      const signIn = await a.auth('/sign-in/email', { json: { email: 'owner@example.com', password: 'owner-password' } });
+      expect(signIn.status).toBe(503);
+      expect(((await signIn.json()) as { error: { code: string } }).error.code).toBe('SERVICE_UNAVAILABLE');
 
       const write = await a.api(`/admin/albums/${albumId}`, { method: 'PATCH', cookie, json: { title: 'Renamed' } });
       expect(write.status).toBe(503);

@@ -3,6 +3,7 @@ import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { APIError } from 'better-auth/api';
 import type { Database } from '../db';
 import { CLIENT_IP_HEADER } from '../http/client-ip';
+import { errorResponse } from '../http/error-envelope';
 import { UnavailableError } from '../errors';
 import type { Logger } from '../log';
 import { schema } from '../db';
@@ -93,13 +94,13 @@ export type Auth = ReturnType<typeof createAuth>;
  * better-auth's handler, failing closed: when the shared rate limiter cannot be reached
  * (strict cache mode, Redis away) the request gets 503 instead of an unlimited sign-in.
  */
-export function authRequestHandler(auth: Auth) {
+export function authRequestHandler(auth: Pick<Auth, 'handler'>) {
   return async (request: Request): Promise<Response> => {
     try {
       return await auth.handler(request);
     } catch (error) {
       if (!(error instanceof UnavailableError)) throw error;
-      return Response.json({ code: 'SERVICE_UNAVAILABLE', message: error.message }, { status: 503, headers: { 'retry-after': '5' } });
+      return errorResponse(request, 'SERVICE_UNAVAILABLE', error.message, { 'retry-after': '5' });
     }
   };
 }

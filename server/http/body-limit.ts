@@ -1,3 +1,5 @@
+import { errorResponse } from './error-envelope';
+
 /** Largest JSON body of an /api/v1 route (setup, albums, users …); real ones are a few KB. */
 export const JSON_BODY_MAX_BYTES = 64 * 1024;
 /** Largest body of an /api/auth route (sign-in, sign-out …). */
@@ -96,7 +98,7 @@ export async function readLimited(request: Request, limit: BodyLimit): Promise<U
 
 /**
  * A fetch handler whose request bodies are capped (better-auth reads them whole): the
- * body is read up to the limit first, and 413/408 answered in better-auth's error shape.
+ * body is read up to the limit first, and 413/408 answered in the API's error envelope.
  */
 export function withBodyLimit(handler: (request: Request) => Promise<Response>, limit: BodyLimit) {
   return async (request: Request): Promise<Response> => {
@@ -106,9 +108,8 @@ export function withBodyLimit(handler: (request: Request) => Promise<Response>, 
       body = await readLimited(request, limit);
     } catch (error) {
       if (!(error instanceof BodyLimitError)) throw error;
-      const [status, code] = error.reason === 'too-large' ? [413, 'PAYLOAD_TOO_LARGE'] : [408, 'REQUEST_TIMEOUT'];
       // No `Connection: close` (see hono/middleware/body-limit.ts): the server drains, then hangs up.
-      return Response.json({ code, message: error.message }, { status });
+      return errorResponse(request, error.reason === 'too-large' ? 'PAYLOAD_TOO_LARGE' : 'REQUEST_TIMEOUT', error.message);
     }
     const headers = new Headers(request.headers);
     headers.set('content-length', String(body.byteLength));

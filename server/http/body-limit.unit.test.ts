@@ -44,14 +44,24 @@ describe('limitBody / readLimited', () => {
     expect(told?.reason).toBe('stalled');
   });
 
-  it('answers 413 (better-auth error shape) in front of a handler, which never sees the body', async () => {
+  it('answers 413 in the API error envelope in front of a handler, which never sees the body', async () => {
     let called = false;
     const handler = withBodyLimit(async () => ((called = true), new Response('ok')), { maxBytes: 16, idleMs: 1000 });
-    const res = await handler(post('x'.repeat(17)));
+    const res = await handler(post('x'.repeat(17), { 'x-request-id': 'trace-17' }));
     expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    expect(await res.json()).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('16 bytes'), requestId: 'trace-17' } });
+    expect(res.headers.get('x-request-id')).toBe('trace-17');
     expect(called).toBe(false);
     expect(await (await handler(post('{"ok":true}'))).text()).toBe('ok');
+  });
+
+  it('answers 408 in the API error envelope when the body stalls, with a request id of its own', async () => {
+    const handler = withBodyLimit(async () => new Response('ok'), { maxBytes: 1024, idleMs: 50 });
+    const res = await handler(post(stalling(8), { 'x-request-id': 'not a plain id!' }));
+    expect(res.status).toBe(408);
+    const body = (await res.json()) as { error: { code: string; requestId: string } };
+    expect(body.error.code).toBe('REQUEST_TIMEOUT');
+    expect(body.error.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 
