@@ -1,8 +1,6 @@
 import { boolean, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
-
-export const visibilities = ['public', 'private'] as const;
-export type Visibility = (typeof visibilities)[number];
+import { visibilities } from './enums';
 
 export const albums = pgTable(
   'albums',

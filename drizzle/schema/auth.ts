@@ -1,11 +1,8 @@
 import { boolean, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
+import { userRoles } from './enums';
 
 // Tables owned by better-auth (drizzle adapter, usePlural). Field names follow its model.
-
-// The owner is the first admin, made by setup; it cannot be deactivated.
-export const userRoles = ['owner', 'admin', 'viewer'] as const;
-export type UserRole = (typeof userRoles)[number];
 
 export const users = pgTable('users', {
   id: text('id').primaryKey(),

@@ -1,12 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { bigint, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { albums, visibilities } from './albums';
+import { albums } from './albums';
 import { timestamps } from './columns';
-
-export const imageStatuses = ['pending', 'processing', 'ready', 'failed'] as const;
-export type ImageStatus = (typeof imageStatuses)[number];
-export const variantFormats = ['avif', 'webp'] as const;
-export type VariantFormat = (typeof variantFormats)[number];
+import { imageStatuses, variantFormats, visibilities } from './enums';
 
 export interface ExifData {
   make?: string;

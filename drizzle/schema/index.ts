@@ -1,3 +1,4 @@
+export * from './enums';
 export * from './albums';
 export * from './auth';
 export * from './images';

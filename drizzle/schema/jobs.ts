@@ -1,12 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
-
-export const jobStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
-export type JobStatus = (typeof jobStatuses)[number];
-/** Why a failed job stopped: its handler said it can never succeed, it failed the same way twice, or it ran out of attempts. */
-export const jobFailureKinds = ['permanent', 'repeated', 'exhausted'] as const;
-export type JobFailureKind = (typeof jobFailureKinds)[number];
+import { jobFailureKinds, jobStatuses } from './enums';
 
 /** The generic lease-fenced queue (DESIGN.md "Preprocess queue"); it knows leases, not photos. */
 export const preprocessJobs = pgTable(
