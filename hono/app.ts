@@ -57,18 +57,20 @@ export function createApp(services: Services) {
   app.on('POST', '/admin/images', rateLimit((c) => c.get('services').cache.limits.upload, (c) => `upload:${c.get('user').id}`));
   app.on(['GET', 'POST'], '/preprocess-tasks/tick', rateLimit((c) => c.get('services').cache.limits.tick, (c) => `tick:${clientIp(c)}`));
 
-  app.route('/', healthRoutes);
-  app.route('/', setupRoutes);
-  app.route('/admin', systemRoutes);
-  app.route('/', statusRoutes);
-  app.route('/', publicRoutes);
-  app.route('/', preprocessRoutes);
-  app.route('/admin/users', usersRoutes);
-  app.route('/admin/images', imagesRoutes);
-  app.route('/admin/albums', albumsRoutes);
-  app.route('/admin/tags', tagsRoutes);
-  app.route('/admin/jobs', jobsRoutes);
-  app.route('/admin/workers', workersRoutes);
+  // Chained, so the returned type carries every route: the admin UI's client is typed from it.
+  const routes = app
+    .route('/', healthRoutes)
+    .route('/', setupRoutes)
+    .route('/admin', systemRoutes)
+    .route('/', statusRoutes)
+    .route('/', publicRoutes)
+    .route('/', preprocessRoutes)
+    .route('/admin/users', usersRoutes)
+    .route('/admin/images', imagesRoutes)
+    .route('/admin/albums', albumsRoutes)
+    .route('/admin/tags', tagsRoutes)
+    .route('/admin/jobs', jobsRoutes)
+    .route('/admin/workers', workersRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',
@@ -83,7 +85,7 @@ export function createApp(services: Services) {
 
   app.notFound((c) => errorJson(c, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`));
   app.onError(onError);
-  return app;
+  return routes;
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -1,18 +1,22 @@
 import { count, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { requireAccess } from './auth';
-import { APP_VERSION } from './config';
-import { schema } from './db';
+import { APP_VERSION, cacheModes } from './config';
+import { databaseKinds, schema } from './db';
 import type { Services } from './runtime';
 
 export { APP_VERSION };
 
-export interface SystemOverview {
-  users: { total: number; active: number };
-  database: 'postgres' | 'pglite';
-  cacheMode: 'strict' | 'degraded' | 'local';
-  redis: 'connected' | 'unreachable' | 'not-configured';
-  version: string;
-}
+export const systemOverview = z
+  .object({
+    users: z.object({ total: z.number().int(), active: z.number().int() }),
+    database: z.enum(databaseKinds),
+    cacheMode: z.enum(cacheModes),
+    redis: z.enum(['connected', 'unreachable', 'not-configured']),
+    version: z.string(),
+  })
+  .meta({ id: 'SystemOverview' });
+export type SystemOverview = z.infer<typeof systemOverview>;
 
 /**
  * What exists now, for the admin dashboard. `credentials` are the caller's request headers:

@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { createRoute, z, type RouteHandler } from '@hono/zod-openapi';
-import { ingestUploads } from '../../server/images';
+import { createRoute, type RouteHandler } from '@hono/zod-openapi';
+import { adminImageDto, ingestUploads } from '../../server/images';
+import { listOf } from '../../server/shapes';
 import type { AppEnv } from '../env';
 import { errorResponses } from '../errors';
+import { json } from '../openapi';
 import { receiveFiles } from './receive';
-import { AdminImageSchema } from './schema';
 
 export const uploadImagesRoute = createRoute({
   method: 'post',
@@ -16,7 +17,7 @@ export const uploadImagesRoute = createRoute({
     'and its type is decided by content. All-or-nothing: one bad file rejects the request and stores nothing. ' +
     'Bytes already in the library return the existing image.',
   responses: {
-    202: { description: 'Accepted; each image is pending until developed', content: { 'application/json': { schema: z.object({ items: z.array(AdminImageSchema) }) } } },
+    202: { description: 'Accepted; each image is pending until developed', ...json(listOf(adminImageDto)) },
     ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'),
   },
 });
@@ -27,7 +28,7 @@ export const uploadImagesHandler: RouteHandler<typeof uploadImagesRoute, AppEnv>
   const { files, cleanup } = await receiveFiles(c.req.raw, { tmpDir: path.join(config.dataDir, 'tmp'), maxBytes: config.upload.maxBytes });
   try {
     const items = await ingestUploads(library, files);
-    return c.json({ items: items.map((i) => AdminImageSchema.parse(i)) }, 202);
+    return c.json({ items: items.map((i) => adminImageDto.parse(i)) }, 202);
   } finally {
     await cleanup();
   }

@@ -1,72 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { createRoute, type RouteHandler, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../env';
-import { ApiError, errorResponses } from '../errors';
 import { createRouter } from '../router';
+import { getTickRoute, postTickRoute, tickHandler } from './tick';
 
-const TickSchema = z
-  .object({
-    busy: z.boolean().openapi({ description: 'PREPROCESS_TICK_CONCURRENCY ticks were already developing on this replica: this one did nothing' }),
-    claimed: z.number().int(),
-    succeeded: z.number().int(),
-    failed: z.number().int(),
-    retrying: z.number().int(),
-    released: z.number().int(),
-    requeued: z.number().int(),
-    enqueued: z.number().int(),
-    durationMs: z.number().int(),
-  })
-  .openapi('TickResult');
-
-export const TICK_DISABLED =
-  'The tick endpoint is disabled: set PREPROCESS_TICK_SECRET (or CRON_SECRET for Vercel Cron) to let an external cron drive the queue';
-export const TICK_REFUSED = 'Missing or wrong tick secret: send x-preprocess-tick-secret: $PREPROCESS_TICK_SECRET, or Authorization: Bearer $CRON_SECRET';
-
-const tickRoute = (method: 'get' | 'post') =>
-  createRoute({
-    method,
-    path: '/preprocess-tasks/tick',
-    tags: ['queue'],
-    summary: 'Drive the queue from an external cron: re-queue expired leases, enqueue missing work, develop jobs within the time budget',
-    description:
-      'Disabled (404) unless PREPROCESS_TICK_SECRET or CRON_SECRET is set. Send `x-preprocess-tick-secret: $PREPROCESS_TICK_SECRET`, ' +
-      "or `Authorization: Bearer $CRON_SECRET` (Vercel Cron's convention, with GET). Ticks on one replica share " +
-      'PREPROCESS_TICK_CONCURRENCY; a tick that finds it full answers at once with `busy: true`.',
-    request: {
-      headers: z.object({
-        'x-preprocess-tick-secret': z.string().max(512).optional(),
-        authorization: z.string().max(1024).optional(),
-      }),
-    },
-    responses: {
-      200: { description: 'What this tick did', content: { 'application/json': { schema: TickSchema } } },
-      ...errorResponses('UNAUTHORIZED', 'NOT_FOUND', 'TOO_MANY_REQUESTS'),
-    },
-  });
-const getTick = tickRoute('get');
-const postTick = tickRoute('post');
-
-/** Constant-time comparison of fixed-length digests, so neither content nor length leaks. */
-function secretMatches(given: string | undefined, expected: string | undefined): boolean {
-  if (given === undefined || !expected) return false;
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
-const bearer = (header: string | undefined) => /^Bearer (.+)$/i.exec(header ?? '')?.[1];
-
-const handler: RouteHandler<typeof postTick, AppEnv> = async (c) => {
-  const { config, queue } = c.get('services');
-  const { tickSecret, cronSecret } = config.preprocess;
-  // Setting a secret is the operator's opt-in; without one nobody may drive the queue from outside.
-  if (!tickSecret && !cronSecret) throw new ApiError('NOT_FOUND', TICK_DISABLED);
-  const viaHeader = secretMatches(c.req.header('x-preprocess-tick-secret'), tickSecret);
-  const viaBearer = secretMatches(bearer(c.req.header('authorization')), cronSecret);
-  if (!viaHeader && !viaBearer) throw new ApiError('UNAUTHORIZED', TICK_REFUSED);
-  const result = await queue.tick({ budgetMs: config.preprocess.tickBudgetMs, develop: true });
-  return c.json(TickSchema.parse(result), 200);
-};
-
+/** /preprocess-tasks/tick: an external cron drives the queue (GET for Vercel Cron, or POST). */
 export const preprocessRoutes = createRouter()
-  .openapi(postTick, handler)
-  .openapi(getTick, handler);
+  .openapi(postTickRoute, tickHandler)
+  .openapi(getTickRoute, tickHandler);

@@ -1,8 +1,9 @@
 import { createRoute, type RouteHandler } from '@hono/zod-openapi';
-import { setUserActive } from '../../server/users';
+import { idParam } from '../../server/shapes';
+import { setUserActive, userDto } from '../../server/users';
 import type { AppEnv } from '../env';
 import { errorResponses } from '../errors';
-import { UserIdParams, UserSchema, toUserJson } from './schema';
+import { json } from '../openapi';
 
 const activeRoute = (action: 'activate' | 'deactivate') =>
   createRoute({
@@ -10,9 +11,9 @@ const activeRoute = (action: 'activate' | 'deactivate') =>
     path: `/{id}/${action}`,
     tags: ['admin: users'],
     summary: action === 'deactivate' ? 'Deactivate a user and revoke all of their sessions' : 'Reactivate a user',
-    request: { params: UserIdParams },
+    request: { params: idParam },
     responses: {
-      200: { description: 'The updated user', content: { 'application/json': { schema: UserSchema } } },
+      200: { description: 'The updated user', ...json(userDto) },
       ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
     },
   });
@@ -26,7 +27,7 @@ const handler =
     const actor = c.get('user');
     const user = await setUserActive({ db: c.get('services').db }, { id: c.req.valid('param').id, active, actorId: actor.id });
     c.get('services').log.info({ userId: user.id, active, by: actor.id }, active ? 'user activated' : 'user deactivated');
-    return c.json(toUserJson(user), 200);
+    return c.json(userDto.parse(user), 200);
   };
 
 export const deactivateUserHandler = handler(false);

@@ -1,57 +1,11 @@
 import { asc, count, eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
-import { visibilities } from '../../drizzle/schema';
 import { type Database, schema, type Transaction } from '../db';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { type AlbumDto, type CreateAlbumInput, createAlbumInput, type UpdateAlbumInput, updateAlbumInput } from './schema';
+
+export * from './schema';
 
 const { albums, images } = schema;
-
-const slug = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .min(1)
-  .max(80)
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use lowercase letters, digits and single dashes');
-
-export const createAlbumInput = z
-  .object({
-    title: z.string().trim().min(1, 'Title is required').max(200),
-    slug: slug.optional(),
-    description: z.string().trim().max(5000).default(''),
-    visibility: z.enum(visibilities).default('private'),
-    allowGps: z.boolean().default(false),
-    position: z.number().int().min(0).max(1_000_000).optional(),
-  })
-  .strict();
-export type CreateAlbumInput = z.input<typeof createAlbumInput>;
-
-export const updateAlbumInput = z
-  .object({
-    title: z.string().trim().min(1).max(200).optional(),
-    slug: slug.optional(),
-    description: z.string().trim().max(5000).optional(),
-    visibility: z.enum(visibilities).optional(),
-    allowGps: z.boolean().optional(),
-    coverImageId: z.string().max(64).nullable().optional(),
-    position: z.number().int().min(0).max(1_000_000).optional(),
-  })
-  .strict();
-export type UpdateAlbumInput = z.input<typeof updateAlbumInput>;
-
-export interface AlbumDto {
-  id: string;
-  slug: string;
-  title: string;
-  description: string;
-  visibility: 'public' | 'private';
-  allowGps: boolean;
-  coverImageId: string | null;
-  position: number;
-  imageCount: number;
-  createdAt: string;
-  updatedAt: string;
-}
 
 type AlbumRow = typeof albums.$inferSelect;
 const toDto = (row: AlbumRow, imageCount: number): AlbumDto => ({

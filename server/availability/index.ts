@@ -6,4 +6,4 @@ export { Fleet } from './fleet';
 export * as keys from './keys';
 export { createStatusReader } from './status';
 export { autoOffline, fleetSweeps, mirrorHeartbeats } from './sweeps';
-export type { AvailabilityStatus, FleetOptions, WorkerView } from './types';
+export { availabilityStatus, workerView, type AvailabilityStatus, type FleetOptions, type WorkerView } from './types';

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Config } from '../config';
 import type { Database } from '../db';
 import type { Logger } from '../log';
@@ -12,23 +13,32 @@ export interface FleetOptions {
   timing: Config['fleet'];
 }
 
-export interface AvailabilityStatus {
-  workersOnline: number;
-  workersAvailable: number;
-  freeSlots: number;
-  queue: { queued: number; running: number; failed: number };
-  source: 'redis' | 'postgres';
-  generatedAt: string;
-}
+const count = () => z.number().int();
 
-export interface WorkerView {
-  id: string;
-  hostname: string;
-  version: string;
-  concurrency: number;
-  isOnline: boolean;
-  isDrained: boolean;
-  running: number;
-  startedAt: string;
-  lastHeartbeatAt: string;
-}
+/** GET /status: the beacon every replica serves from one shared snapshot. */
+export const availabilityStatus = z
+  .object({
+    workersOnline: count(),
+    workersAvailable: count(),
+    freeSlots: count(),
+    queue: z.object({ queued: count(), running: count(), failed: count() }),
+    source: z.enum(['redis', 'postgres']),
+    generatedAt: z.string(),
+  })
+  .meta({ id: 'AvailabilityStatus' });
+export type AvailabilityStatus = z.infer<typeof availabilityStatus>;
+
+export const workerView = z
+  .object({
+    id: z.string(),
+    hostname: z.string(),
+    version: z.string(),
+    concurrency: count(),
+    isOnline: z.boolean(),
+    isDrained: z.boolean(),
+    running: count(),
+    startedAt: z.string(),
+    lastHeartbeatAt: z.string(),
+  })
+  .meta({ id: 'Worker' });
+export type WorkerView = z.infer<typeof workerView>;

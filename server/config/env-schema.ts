@@ -10,6 +10,9 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const seconds = (fallback: number) => z.coerce.number().positive().max(86_400).default(fallback);
 
+/** CACHE_MODE: Redis only, fail closed | local fallback, tagged | one instance, no Redis. */
+export const cacheModes = ['strict', 'degraded', 'local'] as const;
+
 /** Session signing secrets, configured or kept in DATA_DIR/auth-secret, are at least this long. */
 export const AUTH_SECRET_MIN_LENGTH = 32;
 
@@ -32,7 +35,7 @@ export const envSchema = z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .optional(),
-    CACHE_MODE: z.enum(['strict', 'degraded', 'local']).optional(),
+    CACHE_MODE: z.enum(cacheModes).optional(),
     BETTER_AUTH_SECRET: z.string().min(AUTH_SECRET_MIN_LENGTH, `must be at least ${AUTH_SECRET_MIN_LENGTH} characters`).optional(),
     BETTER_AUTH_URL: z.url({ message: 'must be an absolute URL' }).default('http://localhost:3000'),
     ADMIN_EMAIL: z.email({ message: 'must be an email address' }).optional(),

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { envSchema, toConfig } from './env-schema';
 
-export { AUTH_SECRET_MIN_LENGTH } from './env-schema';
+export { AUTH_SECRET_MIN_LENGTH, cacheModes } from './env-schema';
 import pkg from '../../package.json' with { type: 'json' };
 
 export const APP_VERSION: string = pkg.version;

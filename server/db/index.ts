@@ -10,7 +10,8 @@ export type Schema = typeof schema;
 /** Either driver: postgres-js or PGlite expose the same drizzle surface. */
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
-export type DatabaseKind = 'postgres' | 'pglite';
+export const databaseKinds = ['postgres', 'pglite'] as const;
+export type DatabaseKind = (typeof databaseKinds)[number];
 
 export interface DatabaseOptions {
   /** PostgreSQL URL; when absent the embedded PGlite is used. */

@@ -1,8 +1,9 @@
 import { and, desc, eq, inArray, not, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { visibilities } from '../../drizzle/schema';
+import { imageStatuses, visibilities } from '../../drizzle/schema';
 import { schema, type Transaction } from '../db';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { pageQuery, paginate } from '../shapes';
 import { originalPrefix, variantPrefix } from '../storage';
 import { DEVELOP_JOB, type LibraryContext } from './context';
 import { type AdminImageDto, toAdminImageDto } from './dto';
@@ -10,11 +11,10 @@ import { type AdminImageDto, toAdminImageDto } from './dto';
 const { images, imageVariants, imageTags, tags, albums, preprocessJobs } = schema;
 
 export const listImagesInput = z.object({
-  status: z.enum(['pending', 'processing', 'ready', 'failed']).optional(),
+  status: z.enum(imageStatuses).optional(),
   albumId: z.string().max(64).optional(),
   tag: z.string().max(64).optional(),
-  cursor: z.string().max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(40),
+  ...pageQuery(40).shape,
 });
 export type ListImagesInput = z.input<typeof listImagesInput>;
 
@@ -26,7 +26,8 @@ export const updateImageInput = z
     visibility: z.enum(visibilities).optional(),
     tags: z.array(tagName).max(50).optional(),
   })
-  .strict();
+  .strict()
+  .meta({ id: 'UpdateImage' });
 export type UpdateImageInput = z.input<typeof updateImageInput>;
 
 /** Rows → DTOs with their variants and tags, in the order given. */
@@ -55,8 +56,8 @@ export async function listImages(ctx: LibraryContext, input: ListImagesInput) {
     q.cursor ? sql`(${images.createdAt}, ${images.id}) < (select created_at, id from images where id = ${q.cursor})` : undefined,
   ];
   const rows = await ctx.db.select().from(images).where(and(...conditions)).orderBy(desc(images.createdAt), desc(images.id)).limit(q.limit + 1);
-  const page = rows.slice(0, q.limit);
-  return { items: await hydrate(ctx, page), nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null };
+  const page = paginate(rows, q.limit, (row) => row.id);
+  return { items: await hydrate(ctx, page.items), nextCursor: page.nextCursor };
 }
 
 export async function getImage(ctx: Pick<LibraryContext, 'db'>, id: string): Promise<AdminImageDto> {

@@ -1,36 +1,68 @@
-import type { ExifData, ImageStatus, VariantFormat, Visibility } from '../../drizzle/schema';
+import { z } from 'zod';
+import { imageStatuses, variantFormats, visibilities } from '../../drizzle/schema';
 import type { schema } from '../db';
+import { pageOf } from '../shapes';
 
 export const FILES_PATH = '/api/v1/files/';
 
 type ImageRow = typeof schema.images.$inferSelect;
 type VariantRow = typeof schema.imageVariants.$inferSelect;
 
-export interface ImageDto {
-  id: string;
-  status: ImageStatus;
-  title: string;
-  width: number | null;
-  height: number | null;
-  placeholder: string | null;
-  dominantColor: string | null;
-  takenAt: string | null;
-  exif: ExifData & { gps?: { latitude: number; longitude: number } };
-  variants: { width: number; height: number; format: VariantFormat; bytes: number; url: string }[];
-  albumId: string | null;
-  visibility: Visibility;
-  createdAt: string;
-}
+const int = () => z.number().int();
 
-export interface AdminImageDto extends ImageDto {
-  originalName: string;
-  mime: string;
-  bytes: number;
-  warnings: string[];
-  lastError: string | null;
-  tags: string[];
-  updatedAt: string;
-}
+export const variantDto = z
+  .object({
+    width: int(),
+    height: int(),
+    format: z.enum(variantFormats),
+    bytes: int(),
+    url: z.string().meta({ example: '/api/v1/files/variants/0b6c…/3f9a1c2e/1280.avif' }),
+  })
+  .meta({ id: 'Variant' });
+
+/** The public image: what API consumers see. Parsing strips every other field. */
+export const imageDto = z
+  .object({
+    id: z.string(),
+    status: z.enum(imageStatuses),
+    title: z.string(),
+    width: int().nullable(),
+    height: int().nullable(),
+    placeholder: z.string().nullable().meta({ description: 'ThumbHash, base64' }),
+    dominantColor: z.string().nullable().meta({ example: '#7a6f64' }),
+    takenAt: z.string().nullable(),
+    exif: z.object({
+      make: z.string().optional(),
+      model: z.string().optional(),
+      lens: z.string().optional(),
+      focalLength: z.number().optional(),
+      fNumber: z.number().optional(),
+      exposureTime: z.number().optional(),
+      iso: z.number().optional(),
+      gps: z.object({ latitude: z.number(), longitude: z.number() }).optional(),
+    }),
+    variants: z.array(variantDto),
+    albumId: z.string().nullable(),
+    visibility: z.enum(visibilities),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Image' });
+export type ImageDto = z.infer<typeof imageDto>;
+
+export const adminImageDto = imageDto
+  .extend({
+    originalName: z.string(),
+    mime: z.string(),
+    bytes: int(),
+    warnings: z.array(z.string()),
+    lastError: z.string().nullable(),
+    tags: z.array(z.string()),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'AdminImage' });
+export type AdminImageDto = z.infer<typeof adminImageDto>;
+
+export const adminImagePage = pageOf(adminImageDto).meta({ id: 'AdminImageList' });
 
 /** Explicit field by field: a new column never reaches a response by accident. */
 export function toImageDto(row: ImageRow, variants: VariantRow[], options: { gps: boolean }): ImageDto {

@@ -3,7 +3,7 @@ export { DEVELOP_JOB, type LibraryContext } from './context';
 export { configureSharp, developImage, VARIANT_WIDTHS } from './develop';
 export { registerDevelopJob } from './develop-job';
 export { storageSweepDuty, storageSweepOptions, sweepStorage, type StorageSweepOptions } from './storage-sweep';
-export { FILES_PATH, type AdminImageDto, type ImageDto } from './dto';
+export { adminImageDto, adminImagePage, FILES_PATH, imageDto, variantDto, type AdminImageDto, type ImageDto } from './dto';
 export { ingestUploads } from './ingest';
 export { inspectUpload, type ReceivedFile } from './inspect';
 export * from './admin';

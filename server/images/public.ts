@@ -1,21 +1,25 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { type Database, schema } from '../db';
 import { NotFoundError } from '../errors';
-import { type ImageDto, toImageDto } from './dto';
+import { pageOf, pageQuery, paginate } from '../shapes';
+import { type ImageDto, imageDto, toImageDto } from './dto';
 
 const { albums, images, imageVariants } = schema;
 // Correlated subqueries name the outer table literally: drizzle renders a column inside a
 // select-field sql`` without its table, which would bind to the inner table instead.
 
-export interface PublicAlbumDto {
-  id: string;
-  slug: string;
-  title: string;
-  description: string;
-  imageCount: number;
-  cover: ImageDto | null;
-  createdAt: string;
-}
+export const publicAlbumDto = z
+  .object({ id: z.string(), slug: z.string(), title: z.string(), description: z.string(), imageCount: z.number().int(), cover: imageDto.nullable(), createdAt: z.string() })
+  .meta({ id: 'PublicAlbum' });
+export type PublicAlbumDto = z.infer<typeof publicAlbumDto>;
+export const publicAlbumPage = z
+  .object({ album: publicAlbumDto.omit({ cover: true }), images: pageOf(imageDto) })
+  .meta({ id: 'PublicAlbumPage' });
+export const publicAlbumList = pageOf(publicAlbumDto);
+export const publicPageQuery = pageQuery(24);
+export const publicSlugParam = z.object({ slug: z.string().min(1).max(80) });
+type PublicPageQuery = z.output<typeof publicPageQuery>;
 
 /** Public means: the album is public, the image is public and developed. */
 const publicImage = and(eq(images.status, 'ready'), eq(images.visibility, 'public'));
@@ -26,7 +30,7 @@ async function withVariants(db: Database, rows: (typeof images.$inferSelect)[], 
   return rows.map((row) => toImageDto(row, variants, { gps: gps(row) }));
 }
 
-export async function listPublicAlbums(ctx: { db: Database }, input: { cursor?: string; limit: number }) {
+export async function listPublicAlbums(ctx: { db: Database }, input: PublicPageQuery) {
   const after = input.cursor
     ? sql`(${albums.position}, ${albums.createdAt}, ${albums.id}) > (select position, created_at, id from albums where id = ${input.cursor})`
     : undefined;
@@ -44,7 +48,7 @@ export async function listPublicAlbums(ctx: { db: Database }, input: { cursor?: 
     .where(and(eq(albums.visibility, 'public'), after))
     .orderBy(asc(albums.position), asc(albums.createdAt), asc(albums.id))
     .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
+  const { items: page, nextCursor } = paginate(rows, input.limit, (r) => r.album.id);
   const coverIds = page.flatMap((r) => (r.coverId ? [r.coverId] : []));
   const coverRows = coverIds.length ? await ctx.db.select().from(images).where(inArray(images.id, coverIds)) : [];
   const covers = await withVariants(ctx.db, coverRows, () => false);
@@ -57,10 +61,10 @@ export async function listPublicAlbums(ctx: { db: Database }, input: { cursor?: 
     cover: covers.find((c) => c.id === r.coverId) ?? null,
     createdAt: r.album.createdAt.toISOString(),
   }));
-  return { items, nextCursor: rows.length > input.limit ? (page.at(-1)?.album.id ?? null) : null };
+  return { items, nextCursor };
 }
 
-export async function getPublicAlbum(ctx: { db: Database }, slug: string, input: { cursor?: string; limit: number }) {
+export async function getPublicAlbum(ctx: { db: Database }, slug: string, input: PublicPageQuery) {
   const [album] = await ctx.db.select().from(albums).where(and(eq(albums.slug, slug), eq(albums.visibility, 'public')));
   if (!album) throw new NotFoundError('Album not found');
   const after = input.cursor ? sql`(${images.createdAt}, ${images.id}) < (select created_at, id from images where id = ${input.cursor})` : undefined;
@@ -70,11 +74,11 @@ export async function getPublicAlbum(ctx: { db: Database }, slug: string, input:
     .where(and(eq(images.albumId, album.id), publicImage, after))
     .orderBy(desc(images.createdAt), desc(images.id))
     .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
+  const page = paginate(rows, input.limit, (row) => row.id);
   const [n] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(images).where(and(eq(images.albumId, album.id), publicImage));
   return {
     album: { id: album.id, slug: album.slug, title: album.title, description: album.description, imageCount: Number(n?.n ?? 0), createdAt: album.createdAt.toISOString() },
-    images: { items: await withVariants(ctx.db, page, () => album.allowGps), nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null },
+    images: { items: await withVariants(ctx.db, page.items, () => album.allowGps), nextCursor: page.nextCursor },
   };
 }
 

@@ -5,3 +5,4 @@ export { startTicker } from './ticker';
 export { isDue } from './cadence';
 export { countJobsByStatus, countRunning, countRunningByWorker, getJob, listJobs, type JobRow } from './store';
 export * from './types';
+export { jobDto, jobPage, listJobsInput, tickResult, toJobDto, type JobDto } from './dto';

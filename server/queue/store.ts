@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { JobFailureKind } from '../../drizzle/schema';
 import { type Database, rowsOf, schema, type Transaction } from '../db';
 import { ConflictError, NotFoundError } from '../errors';
+import { paginate } from '../shapes';
 import { LeaseLostError, type LeasedJob } from './types';
 
 const jobs = schema.preprocessJobs;
@@ -199,8 +200,7 @@ export async function listJobs(db: Db, input: { status?: JobRow['status']; curso
     .where(and(...conditions))
     .orderBy(desc(jobs.createdAt), desc(jobs.id))
     .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
-  return { items: page, nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null };
+  return paginate(rows, input.limit, (row) => row.id);
 }
 
 export async function countJobsByStatus(db: Db) {

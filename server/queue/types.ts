@@ -36,18 +36,7 @@ export interface JobHandler {
 
 export type JobOutcome = 'succeeded' | 'retrying' | 'failed' | 'lost' | 'released';
 
-export interface TickResult {
-  /** The replica's tick budget (PREPROCESS_TICK_CONCURRENCY) was full: this tick did nothing. */
-  busy: boolean;
-  claimed: number;
-  succeeded: number;
-  failed: number;
-  retrying: number;
-  released: number;
-  requeued: number;
-  enqueued: number;
-  durationMs: number;
-}
+export type { TickResult } from './dto';
 
 export class LeaseLostError extends Error {
   override name = 'LeaseLostError';

@@ -3,6 +3,7 @@ import { asc, count, eq, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../db';
 import { schema } from '../db';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { paginate } from '../shapes';
 import {
   createUserInput,
   listUsersInput,
@@ -24,7 +25,7 @@ const { users, accounts, sessions } = schema;
 // Serialises owner setup across requests and replicas: only one "first user" can exist.
 const SETUP_LOCK_KEY = 0x6f776e72;
 
-const toDto = (row: typeof users.$inferSelect): UserDto => userDto.parse(row);
+const toDto = (row: typeof users.$inferSelect): UserDto => userDto.parse({ ...row, createdAt: row.createdAt.toISOString() });
 
 export async function countUsers(ctx: UsersContext): Promise<number> {
   const [row] = await ctx.db.select({ n: count() }).from(users);
@@ -103,8 +104,8 @@ export async function listUsers(
     after = sql`(${users.createdAt}, ${users.id}) > (select created_at, id from users where id = ${cursor})`;
   }
   const rows = await ctx.db.select().from(users).where(after).orderBy(asc(users.createdAt), asc(users.id)).limit(limit + 1);
-  const page = rows.slice(0, limit);
-  return { items: page.map(toDto), nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+  const page = paginate(rows, limit, (row) => row.id);
+  return { items: page.items.map(toDto), nextCursor: page.nextCursor };
 }
 
 /** Deactivation also deletes every session of the user, in the same transaction. */
