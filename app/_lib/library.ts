@@ -1,21 +1,17 @@
 import { thumbHashToDataURL } from 'thumbhash';
-import { ApiRequestError } from './api';
-// The admin API's JSON is the server's DTOs; type-only imports, so no server code reaches the browser.
-import type { AdminImageDto } from '../../server/images';
-import type { AlbumDto } from '../../server/albums';
-import type { ImageStatus, Visibility } from '../../drizzle/schema';
+import { imageStatuses, visibilities } from '../../drizzle/schema/enums';
+import { type AdminImage, ApiRequestError } from './api';
 
-export type { ImageStatus, Visibility };
-export type AdminImage = AdminImageDto;
-export type Variant = AdminImageDto['variants'][number];
-export type Album = AlbumDto;
+export type { AdminImage, Album, ImagePage } from './api';
+export type ImageStatus = AdminImage['status'];
+export type Visibility = AdminImage['visibility'];
+export type Variant = AdminImage['variants'][number];
 
-export interface ImagePage {
-  items: AdminImage[];
-  nextCursor: string | null;
-}
+export const IMAGE_STATUSES: readonly ImageStatus[] = imageStatuses;
+export const VISIBILITIES: readonly Visibility[] = visibilities;
 
-export const IMAGE_STATUSES: readonly ImageStatus[] = ['pending', 'processing', 'ready', 'failed'];
+/** `value` when it is one of `options` (a form field, a query parameter), else undefined. */
+export const oneOf = <T extends string>(options: readonly T[], value: unknown): T | undefined => options.find((option) => option === value);
 export const isDeveloping = (status: ImageStatus) => status === 'pending' || status === 'processing';
 
 export const errorMessage = (error: unknown, fallback: string) => (error instanceof Error && error.message ? error.message : fallback);

@@ -1,15 +1,21 @@
 'use client';
-import type { AdminImage } from './library';
+import type { InferResponseType } from 'hono/client';
+import { type AdminImage, type Api, envelopeOf } from './api';
+
+type Uploaded = InferResponseType<Api['admin']['images']['$post'], 202>;
 
 export interface UploadHandle {
   done: Promise<AdminImage>;
   abort: () => void;
 }
 
+/** XMLHttpRequest hands back text: this checks the part of the 202 answer the uploader reads. */
+const isUploaded = (body: unknown): body is Uploaded =>
+  typeof body === 'object' && body !== null && 'items' in body && Array.isArray(body.items) && body.items.every((i: unknown) => typeof i === 'object' && i !== null && 'id' in i);
+
 function errorFrom(xhr: XMLHttpRequest): Error {
   try {
-    const body: unknown = JSON.parse(xhr.responseText);
-    const message = (body as { error?: { message?: string } } | null)?.error?.message;
+    const { message } = envelopeOf(JSON.parse(xhr.responseText));
     if (message) return new Error(message);
   } catch {
     // not JSON (e.g. a proxy's error page): fall through to the status line
@@ -31,8 +37,8 @@ export function uploadImage(file: File, onProgress: (fraction: number) => void):
     xhr.onload = () => {
       if (xhr.status !== 202 && xhr.status !== 200) return reject(errorFrom(xhr));
       try {
-        const body = JSON.parse(xhr.responseText) as { items?: AdminImage[] };
-        const image = body.items?.[0];
+        const body: unknown = JSON.parse(xhr.responseText);
+        const image = isUploaded(body) ? body.items[0] : undefined;
         if (image) resolve(image);
         else reject(new Error('The server accepted the upload but returned no image'));
       } catch {

@@ -1,7 +1,8 @@
 'use client';
-import { useEffect, useState } from 'react';
-import { api } from './api';
+import { useState } from 'react';
+import { api, call } from './api';
 import { type Album, errorMessage } from './library';
+import { useLoad } from './use-load';
 
 /**
  * The admin album list, loaded again whenever `version` changes. `setAlbums` lets a page
@@ -10,18 +11,10 @@ import { type Album, errorMessage } from './library';
 export function useAlbums(version = 0) {
   const [albums, setAlbums] = useState<Album[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let cancelled = false;
-    api<{ items: Album[] }>('/admin/albums')
-      .then((page) => {
-        if (!cancelled) setAlbums(page.items);
-      })
-      .catch((e: unknown) => {
-        if (!cancelled) setError(errorMessage(e, 'Could not load the albums'));
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [version]);
+  useLoad(() => call(api.admin.albums.$get()), {
+    key: String(version),
+    onLoad: (page) => setAlbums(page.items),
+    onError: (e) => setError(errorMessage(e, 'Could not load the albums')),
+  });
   return { albums, setAlbums, error, setError };
 }

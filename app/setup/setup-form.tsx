@@ -1,7 +1,7 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
-import { api } from '../_lib/api';
+import { api, call } from '../_lib/api';
 import { authClient } from '../_lib/auth-client';
 
 export function SetupForm() {
@@ -18,7 +18,7 @@ export function SetupForm() {
     setBusy(true);
     setError(null);
     try {
-      await api('/setup', { method: 'POST', body: { name: String(form.get('name')), email, password } });
+      await call(api.setup.$post({ json: { name: String(form.get('name')), email, password } }));
       const signIn = await authClient.signIn.email({ email, password });
       if (signIn.error) throw new Error(signIn.error.message ?? 'Sign-in failed');
       router.replace('/admin');

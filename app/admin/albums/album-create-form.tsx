@@ -1,7 +1,7 @@
 'use client';
 import { type FormEvent, useState } from 'react';
-import { api } from '../../_lib/api';
-import { errorMessage } from '../../_lib/library';
+import { api, call } from '../../_lib/api';
+import { errorMessage, oneOf, VISIBILITIES } from '../../_lib/library';
 import { SLUG_PATTERN } from './album-edit-form';
 
 export function AlbumCreateForm({ onCreated }: { onCreated: () => void }) {
@@ -16,15 +16,16 @@ export function AlbumCreateForm({ onCreated }: { onCreated: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      await api('/admin/albums', {
-        method: 'POST',
-        body: {
-          title: String(form.get('title') ?? ''),
-          ...(slug ? { slug } : {}),
-          description: String(form.get('description') ?? ''),
-          visibility: String(form.get('visibility') ?? 'private'),
-        },
-      });
+      await call(
+        api.admin.albums.$post({
+          json: {
+            title: String(form.get('title') ?? ''),
+            ...(slug ? { slug } : {}),
+            description: String(form.get('description') ?? ''),
+            visibility: oneOf(VISIBILITIES, form.get('visibility')) ?? 'private',
+          },
+        }),
+      );
       formElement.reset();
       onCreated();
     } catch (e) {

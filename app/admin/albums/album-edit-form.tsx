@@ -1,7 +1,7 @@
 'use client';
 import { type FormEvent, useState } from 'react';
-import type { Album, Visibility } from '../../_lib/library';
-import type { AlbumPatch } from './albums-manager';
+import type { AlbumPatch } from '../../_lib/api';
+import { type Album, oneOf, VISIBILITIES } from '../../_lib/library';
 import { CoverPicker } from './cover-picker';
 
 interface Props {
@@ -26,7 +26,7 @@ export function AlbumEditForm({ album, onSave, onCancel }: Props) {
         title: String(form.get('title') ?? ''),
         ...(slug ? { slug } : {}),
         description: String(form.get('description') ?? ''),
-        visibility: String(form.get('visibility')) as Visibility,
+        visibility: oneOf(VISIBILITIES, form.get('visibility')),
         allowGps: form.get('allowGps') === 'on',
         coverImageId: cover,
       });

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { Album } from '../../_lib/library';
 import { StatusBadge } from '../_components/status-badge';
 import { AlbumEditForm } from './album-edit-form';
-import type { AlbumPatch } from './albums-manager';
+import type { AlbumPatch } from '../../_lib/api';
 
 interface Props {
   album: Album;

@@ -1,14 +1,12 @@
 'use client';
 import { useState } from 'react';
-import { api } from '../../_lib/api';
+import { type AlbumPatch, api, call } from '../../_lib/api';
 import { type Album, errorMessage } from '../../_lib/library';
 import { useAlbums } from '../../_lib/use-albums';
 import { AlbumCreateForm } from './album-create-form';
 import { AlbumRow } from './album-row';
 
-export type AlbumPatch = Partial<Pick<Album, 'title' | 'slug' | 'description' | 'visibility' | 'allowGps' | 'coverImageId' | 'position'>>;
-
-const albumPath = (id: string) => `/admin/albums/${encodeURIComponent(id)}`;
+const patchAlbum = (id: string, json: AlbumPatch) => call(api.admin.albums[':id'].$patch({ param: { id }, json }));
 
 export function AlbumsManager() {
   const [version, setVersion] = useState(0);
@@ -30,12 +28,12 @@ export function AlbumsManager() {
   }
 
   const update = (album: Album, patch: AlbumPatch) =>
-    run(() => api(albumPath(album.id), { method: 'PATCH', body: patch }), `Could not update “${album.title}”`);
+    run(() => patchAlbum(album.id, patch), `Could not update “${album.title}”`);
 
   async function remove(album: Album) {
     const photos = album.imageCount === 1 ? '1 photo stays' : `${album.imageCount} photos stay`;
     if (!window.confirm(`Delete the album “${album.title}”? Its ${photos} in the library.`)) return;
-    await run(() => api(albumPath(album.id), { method: 'DELETE' }), `Could not delete “${album.title}”`);
+    await run(() => call(api.admin.albums[':id'].$delete({ param: { id: album.id } })), `Could not delete “${album.title}”`);
   }
 
   /** Swaps two neighbours, then writes 0..n-1 to every album whose position is off. */
@@ -49,7 +47,7 @@ export function AlbumsManager() {
     const changed = order.flatMap((album, position) => (album.position === position ? [] : [{ album, position }]));
     setAlbums(order.map((album, position) => ({ ...album, position })));
     await run(
-      () => Promise.all(changed.map(({ album, position }) => api(albumPath(album.id), { method: 'PATCH', body: { position } }))),
+      () => Promise.all(changed.map(({ album, position }) => patchAlbum(album.id, { position }))),
       'Could not change the order',
     );
   }

@@ -1,7 +1,8 @@
 'use client';
-import { useEffect, useState } from 'react';
-import { api } from '../../_lib/api';
-import { type AdminImage, errorMessage, imageLabel, type ImagePage } from '../../_lib/library';
+import { useState } from 'react';
+import { api, call } from '../../_lib/api';
+import { type AdminImage, errorMessage, imageLabel } from '../../_lib/library';
+import { useLoad } from '../../_lib/use-load';
 import { VariantPicture } from '../_components/variant-picture';
 
 interface Props {
@@ -16,21 +17,14 @@ export function CoverPicker({ albumId, value, onChange }: Props) {
   const [more, setMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    let cancelled = false;
-    api<ImagePage>(`/admin/images?albumId=${encodeURIComponent(albumId)}&status=ready&limit=100`)
-      .then((page) => {
-        if (cancelled) return;
-        setImages(page.items.filter((image) => image.visibility === 'public'));
-        setMore(page.nextCursor !== null);
-      })
-      .catch((e: unknown) => {
-        if (!cancelled) setError(errorMessage(e, 'Could not load the album’s photos'));
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [albumId]);
+  useLoad(() => call(api.admin.images.$get({ query: { albumId, status: 'ready', limit: 100 } })), {
+    key: albumId,
+    onLoad: (page) => {
+      setImages(page.items.filter((image) => image.visibility === 'public'));
+      setMore(page.nextCursor !== null);
+    },
+    onError: (e) => setError(errorMessage(e, 'Could not load the album’s photos')),
+  });
 
   return (
     <fieldset className="cover-picker">

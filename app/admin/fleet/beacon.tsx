@@ -1,5 +1,6 @@
 import { formatShortDate } from '../../_lib/library';
-import { type AvailabilityStatus, formatAge, SOURCE_LABEL } from './types';
+import type { AvailabilityStatus } from '../../_lib/api';
+import { formatAge, SOURCE_LABEL } from './display';
 
 /** The availability beacon (GET /api/v1/status): what a client of the fleet sees. */
 export function Beacon({ status, now }: { status: AvailabilityStatus; now: number }) {

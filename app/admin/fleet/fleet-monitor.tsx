@@ -1,10 +1,11 @@
 'use client';
-import { useEffect, useState } from 'react';
-import { api } from '../../_lib/api';
+import { useState } from 'react';
+import { api, type AvailabilityStatus, call, type Worker } from '../../_lib/api';
 import { errorMessage } from '../../_lib/library';
+import { useLoad } from '../../_lib/use-load';
 import { usePolling } from '../../_lib/use-polling';
 import { Beacon } from './beacon';
-import { type AvailabilityStatus, onlineFirst, type Worker, type WorkerList } from './types';
+import { onlineFirst } from './display';
 import { useNow, usePageVisible } from './use-clock';
 import { WorkersTable } from './workers-table';
 
@@ -16,7 +17,7 @@ interface Snapshot {
 }
 
 async function load(): Promise<Snapshot> {
-  const [list, status] = await Promise.all([api<WorkerList>('/admin/workers'), api<AvailabilityStatus>('/status')]);
+  const [list, status] = await Promise.all([call(api.admin.workers.$get()), call(api.status.$get())]);
   return { workers: list.items, status };
 }
 
@@ -31,31 +32,18 @@ export function FleetMonitor() {
   // Paused while hidden and while a drain is in flight (so a poll started before it cannot undo it).
   const live = visible && busy === null;
 
+  const show = (next: Snapshot) => {
+    setSnapshot(next);
+    setLoadError(null);
+  };
   // At once on mount, after every action, and when the tab comes back; the poll takes it from there.
-  useEffect(() => {
-    if (!live) return;
-    let cancelled = false;
-    load()
-      .then((next) => {
-        if (cancelled) return;
-        setSnapshot(next);
-        setLoadError(null);
-      })
-      .catch((e: unknown) => {
-        if (!cancelled) setLoadError(errorMessage(e, 'Could not load the fleet'));
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [live]);
+  useLoad(load, { enabled: live, onLoad: show, onError: (e) => setLoadError(errorMessage(e, 'Could not load the fleet')) });
 
   usePolling(
     async (signal) => {
       try {
         const next = await load();
-        if (signal.aborted) return;
-        setSnapshot(next);
-        setLoadError(null);
+        if (!signal.aborted) show(next);
       } catch (e) {
         if (!signal.aborted) setLoadError(errorMessage(e, 'Could not refresh the fleet'));
       }
@@ -69,7 +57,9 @@ export function FleetMonitor() {
     setActionError(null);
     setBusy(worker.id);
     try {
-      const updated = await api<Worker>(`/admin/workers/${encodeURIComponent(worker.id)}/${drained ? 'drain' : 'undrain'}`, { method: 'POST' });
+      const target = api.admin.workers[':id'];
+      const param = { id: worker.id };
+      const updated = await call(drained ? target.drain.$post({ param }) : target.undrain.$post({ param }));
       setSnapshot((s) => s && { ...s, workers: s.workers.map((w) => (w.id === updated.id ? updated : w)) });
     } catch (e) {
       setActionError(errorMessage(e, drained ? 'Could not drain the worker' : 'Could not undrain the worker'));

@@ -1,6 +1,7 @@
 'use client';
 import { formatShortDate } from '../../_lib/library';
-import { formatAge, type Worker } from './types';
+import type { Worker } from '../../_lib/api';
+import { formatAge } from './display';
 
 interface Props {
   workers: Worker[];

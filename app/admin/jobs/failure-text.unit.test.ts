@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failureText } from './types';
+import { failureText } from './failure-text';
 
 describe('the jobs page explains why a job stopped', () => {
   it.each([

@@ -1,13 +1,16 @@
 'use client';
-import { useEffect, useState } from 'react';
-import { api } from '../../_lib/api';
-import { errorMessage } from '../../_lib/library';
+import { useState } from 'react';
+import { jobStatuses } from '../../../drizzle/schema/enums';
+import { api, call, type Job, type JobPage } from '../../_lib/api';
+import { errorMessage, oneOf } from '../../_lib/library';
+import { useLoad } from '../../_lib/use-load';
 import { usePolling } from '../../_lib/use-polling';
 import { JobsTable } from './jobs-table';
-import { JOB_STATUSES, type JobPage, type JobStatus } from './types';
 
+type JobStatus = Job['status'];
+const JOB_STATUSES: readonly JobStatus[] = jobStatuses;
 const LIMIT = 100;
-const listUrl = (status: JobStatus | '') => `/admin/jobs?limit=${LIMIT}${status ? `&status=${status}` : ''}`;
+const loadPage = (status: JobStatus | '') => call(api.admin.jobs.$get({ query: { limit: LIMIT, status: status || undefined } }));
 
 /** Counts, filter and the newest jobs, re-read every 2 s while "Live" is on. */
 export function JobsMonitor() {
@@ -18,29 +21,21 @@ export function JobsMonitor() {
   const [actionError, setActionError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
 
-  useEffect(() => {
-    let cancelled = false;
-    api<JobPage>(listUrl(status))
-      .then((next) => {
-        if (cancelled) return;
-        setPage(next);
-        setLoadError(null);
-      })
-      .catch((e: unknown) => {
-        if (!cancelled) setLoadError(errorMessage(e, 'Could not load the jobs'));
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [status, version]);
+  const show = (next: JobPage) => {
+    setPage(next);
+    setLoadError(null);
+  };
+  useLoad(() => loadPage(status), {
+    key: `${status}:${version}`,
+    onLoad: show,
+    onError: (e) => setLoadError(errorMessage(e, 'Could not load the jobs')),
+  });
 
   usePolling(
     async (signal) => {
       try {
-        const next = await api<JobPage>(listUrl(status));
-        if (signal.aborted) return;
-        setPage(next);
-        setLoadError(null);
+        const next = await loadPage(status);
+        if (!signal.aborted) show(next);
       } catch (e) {
         if (!signal.aborted) setLoadError(errorMessage(e, 'Could not refresh the jobs'));
       }
@@ -53,7 +48,8 @@ export function JobsMonitor() {
   async function act(id: string, action: 'retry' | 'cancel') {
     setActionError(null);
     try {
-      await api(`/admin/jobs/${encodeURIComponent(id)}/${action}`, { method: 'POST' });
+      const job = api.admin.jobs[':id'];
+      await call(action === 'retry' ? job.retry.$post({ param: { id } }) : job.cancel.$post({ param: { id } }));
     } catch (e) {
       setActionError(errorMessage(e, action === 'retry' ? 'Could not retry the job' : 'Could not cancel the job'));
     }
@@ -74,7 +70,7 @@ export function JobsMonitor() {
       <div className="row filters">
         <label>
           Status
-          <select value={status} onChange={(e) => setStatus(e.target.value as JobStatus | '')}>
+          <select value={status} onChange={(e) => setStatus(oneOf(JOB_STATUSES, e.target.value) ?? '')}>
             <option value="">All</option>
             {JOB_STATUSES.map((s) => (
               <option key={s} value={s}>{s}</option>

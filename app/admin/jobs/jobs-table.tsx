@@ -1,9 +1,10 @@
 'use client';
 import Link from 'next/link';
 import { useState } from 'react';
+import type { Job } from '../../_lib/api';
 import { formatShortDate } from '../../_lib/library';
 import { StatusBadge } from '../_components/status-badge';
-import { failureText, type Job } from './types';
+import { failureText } from './failure-text';
 
 interface Props {
   jobs: Job[];

@@ -1,8 +1,9 @@
 'use client';
 import Link from 'next/link';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api } from '../../_lib/api';
-import { type AdminImage, errorMessage, type ImagePage, type ImageStatus, isDeveloping, isNotFound } from '../../_lib/library';
+import { api, call } from '../../_lib/api';
+import { type AdminImage, errorMessage, type ImageStatus, isDeveloping, isNotFound } from '../../_lib/library';
+import { useLoad } from '../../_lib/use-load';
 import { usePolling } from '../../_lib/use-polling';
 import { ImageTile } from './image-tile';
 
@@ -16,13 +17,8 @@ interface Props {
   filtered: boolean;
 }
 
-function pageUrl(status: string, albumId: string, cursor?: string) {
-  const params = new URLSearchParams({ limit: String(PAGE) });
-  if (status) params.set('status', status);
-  if (albumId) params.set('albumId', albumId);
-  if (cursor) params.set('cursor', cursor);
-  return `/admin/images?${params}`;
-}
+const loadPage = (status: ImageStatus | '', albumId: string, cursor?: string) =>
+  call(api.admin.images.$get({ query: { limit: PAGE, status: status || undefined, albumId: albumId || undefined, cursor } }));
 
 /** Newest first, a page at a time as the sentinel scrolls into view. */
 export function ImageFeed({ status, albumId, filtered }: Props) {
@@ -33,27 +29,20 @@ export function ImageFeed({ status, albumId, filtered }: Props) {
   const sentinel = useRef<HTMLDivElement>(null);
   const loading = useRef(false);
 
-  useEffect(() => {
-    let cancelled = false;
-    api<ImagePage>(pageUrl(status, albumId))
-      .then((page) => {
-        if (cancelled) return;
-        setItems(page.items);
-        setCursor(page.nextCursor);
-      })
-      .catch((e: unknown) => {
-        if (!cancelled) setError(errorMessage(e, 'Could not load the library'));
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [status, albumId]);
+  useLoad(() => loadPage(status, albumId), {
+    key: `${status}:${albumId}`,
+    onLoad: (page) => {
+      setItems(page.items);
+      setCursor(page.nextCursor);
+    },
+    onError: (e) => setError(errorMessage(e, 'Could not load the library')),
+  });
 
   const loadMore = useCallback(() => {
     if (!cursor || loading.current) return;
     loading.current = true;
     setLoadingMore(true);
-    api<ImagePage>(pageUrl(status, albumId, cursor))
+    loadPage(status, albumId, cursor)
       .then((page) => {
         setItems((prev) => {
           const seen = new Set(prev?.map((i) => i.id));
@@ -84,7 +73,7 @@ export function ImageFeed({ status, albumId, filtered }: Props) {
     async (signal) => {
       const fresh = await Promise.all(
         developing.map((id) =>
-          api<AdminImage>(`/admin/images/${encodeURIComponent(id)}`).catch((e: unknown) => (isNotFound(e) ? id : null)),
+          call(api.admin.images[':id'].$get({ param: { id } })).catch((e: unknown) => (isNotFound(e) ? id : null)),
         ),
       );
       if (signal.aborted) return;

@@ -1,5 +1,5 @@
 import { requireAdmin } from '../../_lib/access';
-import { IMAGE_STATUSES, type ImageStatus } from '../../_lib/library';
+import { IMAGE_STATUSES, oneOf } from '../../_lib/library';
 import { Library } from './library';
 
 interface Props {
@@ -12,11 +12,10 @@ const one = (value: string | string[] | undefined) => (Array.isArray(value) ? va
 export default async function LibraryPage({ searchParams }: Props) {
   await requireAdmin();
   const params = await searchParams;
-  const status = one(params.status);
   return (
     <>
       <h1>Library</h1>
-      <Library status={IMAGE_STATUSES.includes(status as ImageStatus) ? (status as ImageStatus) : ''} albumId={one(params.album)} />
+      <Library status={oneOf(IMAGE_STATUSES, one(params.status)) ?? ''} albumId={one(params.album)} />
     </>
   );
 }

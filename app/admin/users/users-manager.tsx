@@ -1,15 +1,10 @@
 'use client';
-import { type FormEvent, useEffect, useState } from 'react';
-import { api } from '../../_lib/api';
+import { type FormEvent, useState } from 'react';
+import { api, call, type User } from '../../_lib/api';
+import { oneOf } from '../../_lib/library';
+import { useLoad } from '../../_lib/use-load';
 
-interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: 'owner' | 'admin' | 'viewer';
-  active: boolean;
-  createdAt: string;
-}
+const ROLES = ['viewer', 'admin'] as const;
 
 export function UsersManager() {
   const [users, setUsers] = useState<User[] | null>(null);
@@ -20,21 +15,14 @@ export function UsersManager() {
   const [version, setVersion] = useState(0);
   const load = async () => setVersion((v) => v + 1);
 
-  useEffect(() => {
-    let cancelled = false;
-    Promise.all([api<{ items: User[] }>('/admin/users?limit=100'), api<User>('/admin/me')])
-      .then(([page, current]) => {
-        if (cancelled) return;
-        setUsers(page.items);
-        setMe(current);
-      })
-      .catch((e: unknown) => {
-        if (!cancelled) setError(e instanceof Error ? e.message : 'Could not load users');
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [version]);
+  useLoad(() => Promise.all([call(api.admin.users.$get({ query: { limit: 100 } })), call(api.admin.me.$get())]), {
+    key: String(version),
+    onLoad: ([page, current]) => {
+      setUsers(page.items);
+      setMe(current);
+    },
+    onError: (e) => setError(e instanceof Error ? e.message : 'Could not load users'),
+  });
 
   async function onCreate(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -43,15 +31,16 @@ export function UsersManager() {
     setBusy(true);
     setError(null);
     try {
-      await api('/admin/users', {
-        method: 'POST',
-        body: {
-          name: String(form.get('name')),
-          email: String(form.get('email')),
-          password: String(form.get('password')),
-          role: String(form.get('role')),
-        },
-      });
+      await call(
+        api.admin.users.$post({
+          json: {
+            name: String(form.get('name')),
+            email: String(form.get('email')),
+            password: String(form.get('password')),
+            role: oneOf(ROLES, form.get('role')),
+          },
+        }),
+      );
       formElement.reset();
       await load();
     } catch (e) {
@@ -64,7 +53,9 @@ export function UsersManager() {
   async function setActive(user: User, active: boolean) {
     setError(null);
     try {
-      await api(`/admin/users/${encodeURIComponent(user.id)}/${active ? 'activate' : 'deactivate'}`, { method: 'POST' });
+      const param = { id: user.id };
+      const target = api.admin.users[':id'];
+      await call(active ? target.activate.$post({ param }) : target.deactivate.$post({ param }));
       await load();
     } catch (e) {
       setError(e instanceof Error ? e.message : 'Could not update the user');

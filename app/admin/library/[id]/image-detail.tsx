@@ -1,16 +1,17 @@
 'use client';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useState } from 'react';
-import { api } from '../../../_lib/api';
+import { useState } from 'react';
+import { api, call } from '../../../_lib/api';
 import { type AdminImage, type Album, errorMessage, imageLabel, isDeveloping } from '../../../_lib/library';
+import { useLoad } from '../../../_lib/use-load';
 import { usePolling } from '../../../_lib/use-polling';
 import { StatusBadge } from '../../_components/status-badge';
 import { VariantPicture } from '../../_components/variant-picture';
 import { ImageEditForm } from './image-edit-form';
 import { ImageFacts } from './image-facts';
 
-const path = (id: string) => `/admin/images/${encodeURIComponent(id)}`;
+const byId = api.admin.images[':id'];
 
 export function ImageDetail({ id }: { id: string }) {
   const router = useRouter();
@@ -20,26 +21,19 @@ export function ImageDetail({ id }: { id: string }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<'reprocess' | 'delete' | null>(null);
 
-  useEffect(() => {
-    let cancelled = false;
-    Promise.all([api<AdminImage>(path(id)), api<{ items: Album[] }>('/admin/albums')])
-      .then(([loaded, albumPage]) => {
-        if (cancelled) return;
-        setImage(loaded);
-        setAlbums(albumPage.items);
-      })
-      .catch((e: unknown) => {
-        if (!cancelled) setLoadError(errorMessage(e, 'Could not load the photo'));
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [id]);
+  useLoad(() => Promise.all([call(byId.$get({ param: { id } })), call(api.admin.albums.$get())]), {
+    key: id,
+    onLoad: ([loaded, albumPage]) => {
+      setImage(loaded);
+      setAlbums(albumPage.items);
+    },
+    onError: (e) => setLoadError(errorMessage(e, 'Could not load the photo')),
+  });
 
   // While it is being developed, watch it become ready (or fail).
   usePolling(
     async (signal) => {
-      const fresh = await api<AdminImage>(path(id));
+      const fresh = await call(byId.$get({ param: { id } }));
       if (!signal.aborted) setImage(fresh);
     },
     2000,
@@ -50,7 +44,7 @@ export function ImageDetail({ id }: { id: string }) {
     setBusy('reprocess');
     setError(null);
     try {
-      setImage(await api<AdminImage>(`${path(id)}/reprocess`, { method: 'POST' }));
+      setImage(await call(byId.reprocess.$post({ param: { id } })));
     } catch (e) {
       setError(errorMessage(e, 'Could not queue the photo'));
     } finally {
@@ -63,7 +57,7 @@ export function ImageDetail({ id }: { id: string }) {
     setBusy('delete');
     setError(null);
     try {
-      await api(path(id), { method: 'DELETE' });
+      await call(byId.$delete({ param: { id } }));
       router.push('/admin/library');
     } catch (e) {
       setError(errorMessage(e, 'Could not delete the photo'));

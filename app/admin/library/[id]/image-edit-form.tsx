@@ -1,7 +1,7 @@
 'use client';
 import { type FormEvent, useState } from 'react';
-import { api } from '../../../_lib/api';
-import { type AdminImage, type Album, errorMessage, type Visibility } from '../../../_lib/library';
+import { api, call } from '../../../_lib/api';
+import { type AdminImage, type Album, errorMessage, oneOf, VISIBILITIES } from '../../../_lib/library';
 
 interface Props {
   image: AdminImage;
@@ -26,15 +26,17 @@ export function ImageEditForm({ image, albums, onSaved }: Props) {
     setError(null);
     setSaved(false);
     try {
-      const updated = await api<AdminImage>(`/admin/images/${encodeURIComponent(image.id)}`, {
-        method: 'PATCH',
-        body: {
-          title: String(form.get('title') ?? ''),
-          albumId: albumId || null,
-          visibility: String(form.get('visibility')) as Visibility,
-          tags: parseTags(String(form.get('tags') ?? '')),
-        },
-      });
+      const updated = await call(
+        api.admin.images[':id'].$patch({
+          param: { id: image.id },
+          json: {
+            title: String(form.get('title') ?? ''),
+            albumId: albumId || null,
+            visibility: oneOf(VISIBILITIES, form.get('visibility')),
+            tags: parseTags(String(form.get('tags') ?? '')),
+          },
+        }),
+      );
       onSaved(updated);
       setVersion((v) => v + 1);
       setSaved(true);

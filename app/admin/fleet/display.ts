@@ -1,12 +1,4 @@
-import type { AvailabilityStatus, WorkerView } from '../../../server/availability';
-
-/** Shapes of GET /api/v1/admin/workers and GET /api/v1/status (see GET /api/v1/openapi.json). */
-export type { AvailabilityStatus };
-export type Worker = WorkerView;
-
-export interface WorkerList {
-  items: Worker[];
-}
+import type { AvailabilityStatus, Worker } from '../../_lib/api';
 
 export const SOURCE_LABEL: Record<AvailabilityStatus['source'], string> = {
   redis: 'via Redis mirror',
