@@ -9,7 +9,7 @@ import type { Storage } from '../storage';
 import { makeJpeg } from '../testing/photos';
 import { until } from '../testing/processes';
 import { createTestServices, type TestServices } from '../testing/services';
-import { DEVELOP_JOB, ingestUploads, type LibraryContext, registerDevelopJob } from '.';
+import { deleteImage, DEVELOP_JOB, ingestUploads, type LibraryContext, registerDevelopJob } from '.';
 
 const { preprocessJobs, images } = schema;
 
@@ -130,6 +130,34 @@ describe('develop attempts that do not finish leave no files on PostgreSQL', () 
     expect(variantFiles(imageId)).toEqual([]);
     const [row] = await s.db.select().from(preprocessJobs).where(eq(preprocessJobs.id, jobId));
     expect(row).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('deleting an image while it develops cancels its job ("image deleted") and leaves no file', async () => {
+    const { imageId, jobId } = await upload();
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let writing = false;
+    const slow: Storage = {
+      ...s.storage,
+      async put(key, body, type) {
+        writing = true;
+        await released;
+        await s.storage.put(key, body, type);
+      },
+    };
+    const queue = workerWith(slow);
+    const job = await until('the job to be claimed', async () => (await queue.claim(1)).find((j) => j.id === jobId));
+    const outcome = queue.run(job);
+    await until('the variants to be in flight', () => writing, { timeoutMs: 20_000 });
+    await deleteImage(s.library, imageId);
+    release();
+
+    expect(await outcome).toBe('lost');
+    expect(variantFiles(imageId)).toEqual([]);
+    expect(fs.existsSync(path.join(root(), 'originals', imageId))).toBe(false);
+    const [row] = await s.db.select().from(preprocessJobs).where(eq(preprocessJobs.id, jobId));
+    expect(row).toMatchObject({ status: 'cancelled', lastError: 'image deleted', leaseToken: null });
+    expect(row?.finishedAt).toBeInstanceOf(Date);
   });
 
   it('a successful develop keeps its variants and the job kind is the develop job', async () => {
