@@ -7,7 +7,7 @@ import { originalPrefix, variantPrefix } from '../storage';
 import { DEVELOP_JOB, type LibraryContext } from './context';
 import { type AdminImageDto, toAdminImageDto } from './dto';
 
-const { images, imageVariants, imageTags, tags, albums, preprocessJobs } = schema;
+const { images, imageVariants, imageTags, tags, albums } = schema;
 
 export const listImagesInput = z.object({
   status: z.enum(['pending', 'processing', 'ready', 'failed']).optional(),
@@ -105,10 +105,7 @@ export async function deleteImage(ctx: LibraryContext, id: string): Promise<void
     const [row] = await tx.delete(images).where(eq(images.id, id)).returning({ id: images.id });
     if (!row) throw new NotFoundError('Image not found');
     await tx.update(albums).set({ coverImageId: null }).where(eq(albums.coverImageId, id));
-    await tx
-      .update(preprocessJobs)
-      .set({ status: 'cancelled', lastError: 'image deleted', leaseToken: null, finishedAt: sql`now()` })
-      .where(and(eq(preprocessJobs.subjectId, id), inArray(preprocessJobs.status, ['queued', 'running'])));
+    await ctx.queue.cancelForSubject(tx, { kind: DEVELOP_JOB, subjectId: id }, 'image deleted');
   });
   await Promise.all([ctx.storage.deletePrefix(variantPrefix(id)), ctx.storage.deletePrefix(originalPrefix(id))]);
   ctx.log.info({ imageId: id }, 'image deleted');

@@ -1,11 +1,11 @@
-import { and, eq, inArray, notExists, sql } from 'drizzle-orm';
+import { and, eq, inArray, not } from 'drizzle-orm';
 import { schema, type Transaction } from '../db';
-import { type JobHandler, type JobRunContext, PermanentJobError } from '../queue';
+import { hasLiveJob, type JobHandler, type JobRunContext, PermanentJobError } from '../queue';
 import { variantKey } from '../storage';
 import { DEVELOP_JOB, type LibraryContext } from './context';
 import { developImage } from './develop';
 
-const { images, imageVariants, preprocessJobs } = schema;
+const { images, imageVariants } = schema;
 
 const IMAGE_STATUS = { queued: 'pending', running: 'processing', failed: 'failed', cancelled: 'failed' } as const;
 
@@ -97,17 +97,7 @@ export function registerDevelopJob(ctx: LibraryContext): void {
       const rows = await tx
         .select({ id: images.id })
         .from(images)
-        .where(
-          and(
-            inArray(images.status, ['pending', 'processing']),
-            notExists(
-              tx
-                .select({ one: sql`1` })
-                .from(preprocessJobs)
-                .where(and(eq(preprocessJobs.kind, DEVELOP_JOB), eq(preprocessJobs.subjectId, images.id), inArray(preprocessJobs.status, ['queued', 'running']))),
-            ),
-          ),
-        )
+        .where(and(inArray(images.status, ['pending', 'processing']), not(hasLiveJob(tx, DEVELOP_JOB, images.id))))
         .limit(limit);
       return rows.map((r) => r.id);
     },

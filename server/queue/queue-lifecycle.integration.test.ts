@@ -4,7 +4,7 @@ import { rowsOf } from '../db';
 import { ConflictError, NotFoundError } from '../errors';
 import { until } from '../testing/processes';
 import { LeaseLostError, PermanentJobError, startWorker } from '.';
-import { gate, silent, untilAborted, useDatabase, writeResult } from './queue.harness';
+import { gate, KIND, silent, untilAborted, useDatabase, writeResult } from './queue.harness';
 
 // Retries with backoff, permanent failures, cancel and retry.
 describe.each(['postgres', 'pglite'] as const)('the job lifecycle in the queue on %s', (kind) => {
@@ -107,6 +107,34 @@ describe.each(['postgres', 'pglite'] as const)('the job lifecycle in the queue o
       expect(signal?.reason).toBeInstanceOf(LeaseLostError);
       await until('the worker to finish the aborted job', () => a.runningCount === 0);
       expect(await h.row(id)).toMatchObject({ status: 'cancelled', leaseToken: null });
+    } finally {
+      await worker.stop(1_000);
+    }
+  });
+
+  it("cancelling a subject's jobs (its subject is gone) aborts the running one at once and leaves finished ones alone", async () => {
+    const started = gate();
+    let signal: AbortSignal | undefined;
+    const a = h.queue('worker-a', (_job, ctx) => {
+      signal = ctx.signal;
+      started.open();
+      return untilAborted(ctx);
+    });
+    const other = h.queue('worker-b', () => Promise.reject(new Error('not run in this test')), { db: await h.replica() });
+    const finished = await h.enqueue('gone-subject');
+    await other.options.db.execute(sql`update preprocess_jobs set status = 'succeeded', finished_at = now() where id = ${finished}`);
+    const worker = await startWorker({ queue: a, database: h.handle, log: silent, concurrency: 1, pollMs: 60_000 });
+    try {
+      const id = await h.enqueue('gone-subject');
+      await until('the worker loop to start the job', started.isOpen, { timeoutMs: 5_000 });
+      await other.options.db.transaction((tx) => other.cancelForSubject(tx, { kind: KIND, subjectId: 'gone-subject' }, 'subject deleted'));
+      // A 60 s lease is renewed every 20 s: within a second only the notification can abort it.
+      await until('the cancel to abort the running job', () => signal?.aborted, { timeoutMs: 1_000, intervalMs: 10 });
+      await until('the worker to finish the aborted job', () => a.runningCount === 0);
+      expect(await h.row(id)).toMatchObject({ status: 'cancelled', lastError: 'subject deleted', leaseToken: null, leaseExpiresAt: null });
+      expect((await h.row(id)).finishedAt).toBeInstanceOf(Date);
+      expect(await h.row(finished)).toMatchObject({ status: 'succeeded', lastError: null });
+      expect(await a.claim(1)).toEqual([]);
     } finally {
       await worker.stop(1_000);
     }

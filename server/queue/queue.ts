@@ -178,6 +178,15 @@ export class Queue {
     return row;
   }
 
+  /**
+   * For the module that owns the subject, inside the transaction that deletes it: its live
+   * jobs end as cancelled with `reason`, and the replica running one aborts it. Nothing is
+   * mirrored onto the subject, which is gone.
+   */
+  async cancelForSubject(tx: Transaction, subject: { kind: string; subjectId: string }, reason: string): Promise<void> {
+    await store.cancelJobsOfSubject(tx, { ...subject, reason });
+  }
+
   async retry(jobId: string) {
     return this.options.db.transaction(async (tx) => {
       const row = await store.retryJob(tx, jobId);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { type AnyColumn, and, asc, desc, eq, exists, inArray, lte, sql } from 'drizzle-orm';
 import type { JobFailureKind } from '../../drizzle/schema';
 import { type Database, rowsOf, schema, type Transaction } from '../db';
 import { ConflictError, NotFoundError } from '../errors';
@@ -39,6 +39,15 @@ export async function insertJob(
   if (row) await db.execute(sql`select pg_notify(${JOBS_CHANNEL}, ${input.kind})`);
   return row?.id;
 }
+
+/** For another module's query: true where `subjectId` (a column of its own) has a queued or running job of `kind`. */
+export const hasLiveJob = (db: Db, kind: string, subjectId: AnyColumn) =>
+  exists(
+    db
+      .select({ one: sql`1` })
+      .from(jobs)
+      .where(and(eq(jobs.kind, kind), eq(jobs.subjectId, subjectId), inArray(jobs.status, ['queued', 'running']))),
+  );
 
 /** FOR UPDATE SKIP LOCKED: concurrent claimers never block on, or share, a job. */
 export async function claimJobs(tx: Transaction, input: { workerId: string; limit: number; leaseMs: number }): Promise<LeasedJob[]> {
@@ -167,6 +176,16 @@ export async function cancelJob(tx: Transaction, id: string) {
   }
   await tx.execute(sql`select pg_notify(${CANCEL_CHANNEL}, ${id})`);
   return row;
+}
+
+/** Every live job of a subject that no longer exists ends as cancelled; a running one hears it at once. */
+export async function cancelJobsOfSubject(tx: Transaction, input: { kind: string; subjectId: string; reason: string }): Promise<void> {
+  const rows = await tx
+    .update(jobs)
+    .set({ status: 'cancelled', lastError: input.reason, leaseToken: null, leaseExpiresAt: null, finishedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(eq(jobs.kind, input.kind), eq(jobs.subjectId, input.subjectId), inArray(jobs.status, ['queued', 'running'])))
+    .returning({ id: jobs.id });
+  for (const row of rows) await tx.execute(sql`select pg_notify(${CANCEL_CHANNEL}, ${row.id})`);
 }
 
 export async function retryJob(tx: Transaction, id: string) {
