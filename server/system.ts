@@ -1,8 +1,7 @@
-import { count, eq } from 'drizzle-orm';
 import { requireAccess } from './auth';
 import { APP_VERSION } from './config';
-import { schema } from './db';
 import type { Services } from './runtime';
+import { countUsers } from './users';
 
 export { APP_VERSION };
 
@@ -21,12 +20,9 @@ export interface SystemOverview {
 export async function getSystemOverview(services: Services, credentials: Headers): Promise<SystemOverview> {
   await requireAccess(services, credentials, 'admin');
   const { db, database, config, redis } = services;
-  const [[total], [active]] = await Promise.all([
-    db.select({ n: count() }).from(schema.users),
-    db.select({ n: count() }).from(schema.users).where(eq(schema.users.active, true)),
-  ]);
+  const [total, active] = await Promise.all([countUsers({ db }), countUsers({ db }, { active: true })]);
   return {
-    users: { total: total?.n ?? 0, active: active?.n ?? 0 },
+    users: { total, active },
     database: database.kind,
     cacheMode: config.cacheMode,
     redis: !config.redisUrl ? 'not-configured' : redis?.status === 'ready' ? 'connected' : 'unreachable',

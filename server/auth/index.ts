@@ -6,7 +6,8 @@ import { CLIENT_IP_HEADER } from '../http/client-ip';
 import { UnavailableError } from '../errors';
 import type { Logger } from '../log';
 import { schema } from '../db';
-import { DEACTIVATED_MESSAGE, isUserActive } from './access';
+import { isUserActive } from '../users';
+import { DEACTIVATED_MESSAGE } from './access';
 import { refuseDeactivated } from './deactivated-hook';
 import type { RateLimitStore } from './rate-limit';
 
@@ -78,7 +79,7 @@ export function createAuth(options: AuthOptions) {
         create: {
           // A deactivated user keeps their password but can no longer start a session.
           before: async (session) => {
-            if (!(await isUserActive(db, session.userId))) throw new APIError('FORBIDDEN', { message: DEACTIVATED_MESSAGE });
+            if (!(await isUserActive({ db }, session.userId))) throw new APIError('FORBIDDEN', { message: DEACTIVATED_MESSAGE });
             return { data: session };
           },
         },
