@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { getPublicAlbum, getPublicImage, listPublicAlbums } from '../../server/images';
+import { FILES_ROUTE, getPublicAlbum, getPublicImage, listPublicAlbums } from '../../server/images';
 import type { AppEnv } from '../env';
 import { errorResponses } from '../errors';
 import { ImageSchema } from '../images/schema';
@@ -75,10 +75,10 @@ export const publicRoutes = createRouter()
     return c.json(ImageSchema.parse(await cached(c, ['image', id], () => getPublicImage(c.get('services'), id))), 200);
   });
 
-publicRoutes.get('/files/*', serveFile);
+publicRoutes.get(`${FILES_ROUTE}/*`, serveFile);
 publicRoutes.openAPIRegistry.registerPath({
   method: 'get',
-  path: '/files/{key}',
+  path: `${FILES_ROUTE}/{key}`,
   tags,
   summary: 'Variant bytes (use the `url` of a variant). ETag and immutable caching for public images.',
   request: { params: z.object({ key: z.string().openapi({ param: { name: 'key', in: 'path' } }) }) },

@@ -3,6 +3,7 @@ import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { APIError } from 'better-auth/api';
 import type { Database } from '../db';
 import { CLIENT_IP_HEADER } from '../http/client-ip';
+import { AUTH_BASE } from '../http/paths';
 import { UnavailableError } from '../errors';
 import type { Logger } from '../log';
 import { schema } from '../db';
@@ -34,7 +35,7 @@ export function createAuth(options: AuthOptions) {
   return betterAuth({
     appName: 'Darkroom',
     baseURL: options.baseUrl,
-    basePath: '/api/auth',
+    basePath: AUTH_BASE,
     secret: options.secret,
     database: drizzleAdapter(db, { provider: 'pg', usePlural: true, schema }),
     emailAndPassword: {

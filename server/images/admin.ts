@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { visibilities } from '../../drizzle/schema';
 import { schema, type Transaction } from '../db';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { originalPrefix, variantPrefix } from '../storage';
 import { DEVELOP_JOB, type LibraryContext } from './context';
 import { type AdminImageDto, toAdminImageDto } from './dto';
+import { originalPrefix, variantPrefix } from './keys';
 
 const { images, imageVariants, imageTags, tags, albums } = schema;
 

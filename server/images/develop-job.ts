@@ -1,9 +1,9 @@
 import { and, eq, inArray, not } from 'drizzle-orm';
 import { schema, type Transaction } from '../db';
 import { hasLiveJob, type JobHandler, type JobRunContext, PermanentJobError } from '../queue';
-import { variantKey } from '../storage';
 import { DEVELOP_JOB, type LibraryContext } from './context';
 import { developImage } from './develop';
+import { variantKey } from './keys';
 
 const { images, imageVariants } = schema;
 

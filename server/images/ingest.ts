@@ -1,10 +1,10 @@
 import { eq, inArray } from 'drizzle-orm';
 import { schema } from '../db';
-import { originalKey } from '../storage';
 import { cleanString } from '../text';
 import { type LibraryContext, DEVELOP_JOB } from './context';
 import { type AdminImageDto, toAdminImageDto } from './dto';
 import { type InspectedFile, inspectUpload, type ReceivedFile } from './inspect';
+import { originalKey } from './keys';
 
 const { images } = schema;
 

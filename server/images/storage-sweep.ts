@@ -6,6 +6,7 @@ import { schema } from '../db';
 import { type ClusterDuty, isDue } from '../queue';
 import { assertKey, type StoredEntry } from '../storage';
 import type { LibraryContext } from './context';
+import { imageIdOfOriginal, ORIGINALS, VARIANTS } from './keys';
 
 const { images, imageVariants } = schema;
 
@@ -48,11 +49,11 @@ async function referencedKeys(ctx: LibraryContext, prefix: string, keys: string[
   if (!keys.length) return new Set();
   // originals/<image id>/…: looked up by primary key (original_key has no index of its own).
   const rows =
-    prefix === 'originals/'
+    prefix === ORIGINALS
       ? await ctx.db
           .select({ key: images.originalKey })
           .from(images)
-          .where(inArray(images.id, [...new Set(keys.map((key) => key.split('/')[1] ?? ''))]))
+          .where(inArray(images.id, [...new Set(keys.map(imageIdOfOriginal))]))
       : await ctx.db.select({ key: imageVariants.key }).from(imageVariants).where(inArray(imageVariants.key, keys));
   return new Set(rows.map((r) => r.key));
 }
@@ -122,8 +123,8 @@ async function sweepTemp(options: StorageSweepOptions, now: number): Promise<Swe
 export async function sweepStorage(ctx: LibraryContext, options: StorageSweepOptions, now = Date.now()) {
   const cutoff = now - options.minAgeMs;
   const areas = {
-    originals: await sweepPrefix(ctx, 'originals/', options, cutoff),
-    variants: await sweepPrefix(ctx, 'variants/', options, cutoff),
+    originals: await sweepPrefix(ctx, ORIGINALS, options, cutoff),
+    variants: await sweepPrefix(ctx, VARIANTS, options, cutoff),
     temp: await sweepTemp(options, now),
   };
   for (const [area, found] of Object.entries(areas)) {
