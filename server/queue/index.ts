@@ -3,5 +3,5 @@ export { Queue, ShutdownSignal, type ClusterDuty, type FleetHooks, type QueueOpt
 export { startWorker, type Worker, type WorkerOptions } from './worker';
 export { startTicker } from './ticker';
 export { isDue } from './cadence';
-export { countJobsByStatus, countRunning, countRunningByWorker, getJob, hasLiveJob, listJobs, type JobRow } from './store';
+export { countJobsByStatus, countRunning, countRunningByWorker, getJob, hasLiveJob, listJobs, type JobRow } from './leases';
 export * from './types';

@@ -1,3 +1,4 @@
+/** The preprocess_jobs rows and their leases: every statement the queue runs on its table, fenced by lease token where a result is written. */
 import { type AnyColumn, and, asc, desc, eq, exists, inArray, lte, sql } from 'drizzle-orm';
 import type { JobFailureKind } from '../../drizzle/schema';
 import { type Database, rowsOf, schema, type Transaction } from '../db';
