@@ -69,7 +69,7 @@ export class Queue {
     if (this.fleet.canClaim && !(await this.fleet.canClaim())) return [];
     const claimed = await this.options.db.transaction(async (tx) => {
       const jobs = await leases.claimJobs(tx, { workerId: this.options.workerId, limit, leaseMs: this.options.leaseMs });
-      await this.mirror(tx, jobs.map((j) => ({ kind: j.kind, subjectId: j.subjectId, status: 'running' as const })));
+      await this.mirrorOntoSubjects(tx, jobs.map((j) => ({ kind: j.kind, subjectId: j.subjectId, status: 'running' as const })));
       return jobs;
     });
     if (claimed.length) this.leaseChanged();
@@ -79,7 +79,7 @@ export class Queue {
   /** Auto-offline: a dead worker's running jobs go back to the queue, their subjects mirrored. */
   async releaseWorkerLeases(tx: Transaction, workerIds: string[]): Promise<number> {
     const released = await leases.releaseLeasesOf(tx, workerIds);
-    await this.mirror(tx, released.map((r) => ({ kind: r.kind, subjectId: r.subjectId, status: 'queued' as const })));
+    await this.mirrorOntoSubjects(tx, released.map((r) => ({ kind: r.kind, subjectId: r.subjectId, status: 'queued' as const })));
     return released.length;
   }
 
@@ -142,7 +142,7 @@ export class Queue {
         await leases.assertLease(tx, job);
         if (reason instanceof ShutdownSignal) {
           await leases.markReleased(tx, job);
-          await this.mirror(tx, [{ kind: job.kind, subjectId: job.subjectId, status: 'queued' }]);
+          await this.mirrorOntoSubjects(tx, [{ kind: job.kind, subjectId: job.subjectId, status: 'queued' }]);
           log.info('job released for another worker (shutdown)');
           return 'released' as const;
         }
@@ -152,7 +152,7 @@ export class Queue {
           permanent: error instanceof PermanentJobError,
           retryBaseMs: this.options.retryBaseMs,
         });
-        await this.mirror(tx, [{ kind: job.kind, subjectId: job.subjectId, status: outcome === 'failed' ? 'failed' : 'queued', error: message }]);
+        await this.mirrorOntoSubjects(tx, [{ kind: job.kind, subjectId: job.subjectId, status: outcome === 'failed' ? 'failed' : 'queued', error: message }]);
         if (outcome === 'retrying') log.warn({ err: message }, 'job attempt failed; will retry');
         else log.error({ err: message, failureKind }, failureKind === 'repeated' ? 'job failed the same way twice in a row; not retried' : 'job failed for good');
         return outcome;
@@ -171,7 +171,7 @@ export class Queue {
   async cancel(jobId: string) {
     const row = await this.options.db.transaction(async (tx) => {
       const cancelled = await leases.cancelJob(tx, jobId);
-      await this.mirror(tx, [{ kind: cancelled.kind, subjectId: cancelled.subjectId, status: 'cancelled', error: 'cancelled by an admin' }]);
+      await this.mirrorOntoSubjects(tx, [{ kind: cancelled.kind, subjectId: cancelled.subjectId, status: 'cancelled', error: 'cancelled by an admin' }]);
       return cancelled;
     });
     this.abortLocal(jobId);
@@ -190,7 +190,7 @@ export class Queue {
   async retry(jobId: string) {
     return this.options.db.transaction(async (tx) => {
       const row = await leases.retryJob(tx, jobId);
-      await this.mirror(tx, [{ kind: row.kind, subjectId: row.subjectId, status: 'queued' }]);
+      await this.mirrorOntoSubjects(tx, [{ kind: row.kind, subjectId: row.subjectId, status: 'queued' }]);
       return row;
     });
   }
@@ -219,7 +219,7 @@ export class Queue {
       const [lock] = rowsOf<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${CLUSTER_LOCK_KEY}) as locked`));
       if (!lock?.locked) return { ran: false, requeued: 0, enqueued: 0 };
       const expired = await leases.requeueExpired(tx, this.options.retryBaseMs);
-      await this.mirror(
+      await this.mirrorOntoSubjects(
         tx,
         expired.map((r) => ({ kind: r.kind, subjectId: r.subject_id, status: r.status, error: r.last_error })),
       );
@@ -276,7 +276,8 @@ export class Queue {
     return result;
   }
 
-  private async mirror(tx: Transaction, changes: { kind: string; subjectId: string; status: 'queued' | 'running' | 'failed' | 'cancelled'; error?: string }[]) {
+  /** Job status changes, mirrored onto their subjects by each kind's handler (onStatus), in the same transaction. */
+  private async mirrorOntoSubjects(tx: Transaction, changes: { kind: string; subjectId: string; status: 'queued' | 'running' | 'failed' | 'cancelled'; error?: string }[]) {
     const byKind = new Map<string, typeof changes>();
     for (const change of changes) byKind.set(change.kind, [...(byKind.get(change.kind) ?? []), change]);
     for (const [kind, list] of byKind) await this.handlers.get(kind)?.onStatus?.(tx, list);
