@@ -15,7 +15,7 @@ export const getImageRoute = createRoute({
   responses: { 200: { description: 'The image', ...one }, ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND') },
 });
 export const getImageHandler: RouteHandler<typeof getImageRoute, AppEnv> = async (c) =>
-  c.json(AdminImageSchema.parse(await getImage(c.get('services').library, c.req.valid('param').id)), 200);
+  c.json(AdminImageSchema.parse(await getImage(c.get('services').images, c.req.valid('param').id)), 200);
 
 export const updateImageRoute = createRoute({
   method: 'patch',
@@ -26,7 +26,7 @@ export const updateImageRoute = createRoute({
   responses: { 200: { description: 'The updated image', ...one }, ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'VALIDATION_FAILED') },
 });
 export const updateImageHandler: RouteHandler<typeof updateImageRoute, AppEnv> = async (c) => {
-  const image = await updateImage(c.get('services').library, c.req.valid('param').id, c.req.valid('json'));
+  const image = await updateImage(c.get('services').images, c.req.valid('param').id, c.req.valid('json'));
   return c.json(AdminImageSchema.parse(image), 200);
 };
 
@@ -39,7 +39,7 @@ export const deleteImageRoute = createRoute({
   responses: { 204: { description: 'Deleted' }, ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND') },
 });
 export const deleteImageHandler: RouteHandler<typeof deleteImageRoute, AppEnv> = async (c) => {
-  await deleteImage(c.get('services').library, c.req.valid('param').id);
+  await deleteImage(c.get('services').images, c.req.valid('param').id);
   return c.body(null, 204);
 };
 
@@ -55,4 +55,4 @@ export const reprocessImageRoute = createRoute({
   },
 });
 export const reprocessImageHandler: RouteHandler<typeof reprocessImageRoute, AppEnv> = async (c) =>
-  c.json(AdminImageSchema.parse(await reprocessImage(c.get('services').library, c.req.valid('param').id)), 202);
+  c.json(AdminImageSchema.parse(await reprocessImage(c.get('services').images, c.req.valid('param').id)), 202);

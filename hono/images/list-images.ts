@@ -17,6 +17,6 @@ export const listImagesRoute = createRoute({
 });
 
 export const listImagesHandler: RouteHandler<typeof listImagesRoute, AppEnv> = async (c) => {
-  const page = await listImages(c.get('services').library, c.req.valid('query'));
+  const page = await listImages(c.get('services').images, c.req.valid('query'));
   return c.json({ items: page.items.map((i) => AdminImageSchema.parse(i)), nextCursor: page.nextCursor }, 200);
 };

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { visibilities } from '../../drizzle/schema';
 import { schema, type Transaction } from '../db';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { DEVELOP_JOB, type LibraryContext } from './context';
+import { DEVELOP_JOB, type ImagesContext } from './context';
 import { type AdminImageDto, toAdminImageDto } from './dto';
 import { originalPrefix, variantPrefix } from './keys';
 
@@ -30,7 +30,7 @@ export const updateImageInput = z
 export type UpdateImageInput = z.input<typeof updateImageInput>;
 
 /** Rows → DTOs with their variants and tags, in the order given. */
-export async function hydrate(ctx: Pick<LibraryContext, 'db'>, rows: (typeof images.$inferSelect)[]): Promise<AdminImageDto[]> {
+export async function hydrate(ctx: Pick<ImagesContext, 'db'>, rows: (typeof images.$inferSelect)[]): Promise<AdminImageDto[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [variants, tagRows] = await Promise.all([
@@ -46,7 +46,7 @@ export async function hydrate(ctx: Pick<LibraryContext, 'db'>, rows: (typeof ima
   );
 }
 
-export async function listImages(ctx: LibraryContext, input: ListImagesInput) {
+export async function listImages(ctx: ImagesContext, input: ListImagesInput) {
   const q = listImagesInput.parse(input);
   const conditions = [
     q.status ? eq(images.status, q.status) : undefined,
@@ -59,7 +59,7 @@ export async function listImages(ctx: LibraryContext, input: ListImagesInput) {
   return { items: await hydrate(ctx, page), nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null };
 }
 
-export async function getImage(ctx: Pick<LibraryContext, 'db'>, id: string): Promise<AdminImageDto> {
+export async function getImage(ctx: Pick<ImagesContext, 'db'>, id: string): Promise<AdminImageDto> {
   const [row] = await ctx.db.select().from(images).where(eq(images.id, id));
   if (!row) throw new NotFoundError('Image not found');
   const [dto] = await hydrate(ctx, [row]);
@@ -82,7 +82,7 @@ async function clearLostCovers(tx: Transaction, imageId: string) {
   await tx.update(albums).set({ coverImageId: null }).where(and(eq(albums.coverImageId, imageId), not(stillOwnPublic)));
 }
 
-export async function updateImage(ctx: LibraryContext, id: string, input: UpdateImageInput): Promise<AdminImageDto> {
+export async function updateImage(ctx: ImagesContext, id: string, input: UpdateImageInput): Promise<AdminImageDto> {
   const data = updateImageInput.parse(input);
   await ctx.db.transaction(async (tx) => {
     const [row] = await tx.select({ id: images.id }).from(images).where(eq(images.id, id)).for('update');
@@ -100,7 +100,7 @@ export async function updateImage(ctx: LibraryContext, id: string, input: Update
 }
 
 /** Rows first (so nothing points at missing files), then the original and every variant. */
-export async function deleteImage(ctx: LibraryContext, id: string): Promise<void> {
+export async function deleteImage(ctx: ImagesContext, id: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const [row] = await tx.delete(images).where(eq(images.id, id)).returning({ id: images.id });
     if (!row) throw new NotFoundError('Image not found');
@@ -112,7 +112,7 @@ export async function deleteImage(ctx: LibraryContext, id: string): Promise<void
 }
 
 /** Develops an image again (e.g. after a failure or a new version of the developer). */
-export async function reprocessImage(ctx: LibraryContext, id: string): Promise<AdminImageDto> {
+export async function reprocessImage(ctx: ImagesContext, id: string): Promise<AdminImageDto> {
   await ctx.db.transaction(async (tx) => {
     const [row] = await tx.select({ id: images.id }).from(images).where(eq(images.id, id)).for('update');
     if (!row) throw new NotFoundError('Image not found');

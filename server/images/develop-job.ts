@@ -1,7 +1,7 @@
 import { and, eq, inArray, not } from 'drizzle-orm';
 import { schema, type Transaction } from '../db';
 import { hasLiveJob, type JobHandler, type JobRunContext, PermanentJobError } from '../queue';
-import { DEVELOP_JOB, type LibraryContext } from './context';
+import { DEVELOP_JOB, type ImagesContext } from './context';
 import { developImage } from './develop';
 import { variantKey } from './keys';
 
@@ -13,7 +13,7 @@ const IMAGE_STATUS = { queued: 'pending', running: 'processing', failed: 'failed
  * Removes an attempt's variants unless a row references them (a commit whose answer was lost
  * did reference them). If the database cannot say, they stay for the storage sweep.
  */
-async function removeUnreferenced(ctx: LibraryContext, run: JobRunContext, keys: string[]): Promise<void> {
+async function removeUnreferenced(ctx: ImagesContext, run: JobRunContext, keys: string[]): Promise<void> {
   if (!keys.length) return;
   let referenced: Set<string>;
   try {
@@ -28,7 +28,7 @@ async function removeUnreferenced(ctx: LibraryContext, run: JobRunContext, keys:
 }
 
 /** images → queue: the handler for developing one image, registered at startup. */
-export function registerDevelopJob(ctx: LibraryContext): void {
+export function registerDevelopJob(ctx: ImagesContext): void {
   const handler: JobHandler = {
     async run(job, run) {
       const [image] = await ctx.db.select().from(images).where(eq(images.id, job.subjectId));

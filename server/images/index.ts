@@ -1,5 +1,5 @@
 /** The photo library: uploads, the develop job, admin operations and public reads. */
-export { DEVELOP_JOB, type LibraryContext } from './context';
+export { DEVELOP_JOB, type ImagesContext } from './context';
 export { configureSharp, developImage, VARIANT_WIDTHS } from './develop';
 export { registerDevelopJob } from './develop-job';
 export { storageSweepDuty, storageSweepOptions, sweepStorage, type StorageSweepOptions } from './storage-sweep';
