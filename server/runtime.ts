@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { type Auth, authRequestHandler, createAuth, resolveAuthSecret, type AuthSecret } from './auth';
-import { type AvailabilityStatus, createStatusReader, Fleet, fleetSweeps } from './availability';
+import { type AvailabilityStatus, createStatusReader, Fleet, fleetSweeps, workerIdentity } from './availability';
 import { authRateLimitStore, type Cache, type CacheManager, createCacheManager, createRateLimiter, type RateLimiter } from './cache';
 import { APP_VERSION, loadConfig, type Config } from './config';
 import { secureDataDir } from './data-dir';
@@ -14,7 +14,6 @@ import { connectRedis, type Redis } from './redis';
 import { checkPlatformSignals, checkReplicaGuard, checkSharedVolume } from './replica-guard';
 import { createStorage, type Storage } from './storage';
 import { ensureOwner } from './users';
-import { workerIdentity } from './workers/identity';
 
 export { startBackground } from './background';
 
