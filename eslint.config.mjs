@@ -18,7 +18,7 @@ export default defineConfig([
     // server/ speaks domain, not HTTP (STYLE.md 5).
     files: ['server/**/*.ts'],
     // The composition of the production server: main.ts (Next) and boot/http.ts (the Hono app).
-    ignores: ['server/main.ts', 'server/boot/http.ts'],
+    ignores: ['server/boot/main.ts', 'server/boot/http.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

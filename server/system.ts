@@ -1,6 +1,6 @@
 import { requireAccess } from './auth';
 import { APP_VERSION } from './config';
-import type { Services } from './runtime';
+import type { Services } from './boot';
 import { countUsers } from './users';
 
 export { APP_VERSION };

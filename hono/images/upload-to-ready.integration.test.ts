@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBackground } from '../../server/runtime';
+import { startBackground } from '../../server/boot';
 import { until } from '../../server/testing/processes';
 import { formData, makeJpeg } from '../../server/testing/photos';
 import { createTestClient, type TestClient } from '../testing/client';

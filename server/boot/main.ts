@@ -1,15 +1,16 @@
 /*
  * The production entry (`npm start`): composes Next's handler with the API server of
- * server/boot/http.ts, which is why it may import Next (eslint override in eslint.config.mjs).
+ * http.ts, which is why it may import Next (eslint override in eslint.config.mjs).
  */
 import next from 'next';
-import { createProductionServer } from './boot/http';
-import { ConfigError, loadConfig, defaultToProductionEnv, maskUrlCredentials } from './config';
-import { DatabaseLockedError } from './db/pglite-lock';
-import { createLogger } from './log';
-import { ReplicaGuardError } from './replica-guard';
-import { ensureNextBuild } from './http/next-build';
-import { createServices, setServices, startBackground } from './runtime';
+import { createProductionServer } from './http';
+import { ConfigError, loadConfig, defaultToProductionEnv, maskUrlCredentials } from '../config';
+import { DatabaseLockedError } from '../db/pglite-lock';
+import { createLogger } from '../log';
+import { ReplicaGuardError } from '../replica-guard';
+import { ensureNextBuild } from './next-build';
+import { startBackground } from './background';
+import { createServices, setServices } from './runtime';
 
 const HELP = `Darkroom — self-hosted photo library
 

@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { API_BASE, AUTH_BASE } from './paths';
+import { API_BASE, AUTH_BASE } from '../http/paths';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 

@@ -1,21 +1,19 @@
 import os from 'node:os';
 import path from 'node:path';
-import { type Auth, authRequestHandler, createAuth, resolveAuthSecret, type AuthSecret } from './auth';
-import { type AvailabilityStatus, createStatusReader, Fleet, fleetSweeps, workerIdentity } from './availability';
-import { authRateLimitStore, type Cache, type CacheManager, createCacheManager, createRateLimiter, type RateLimiter } from './cache';
-import { APP_VERSION, loadConfig, type Config } from './config';
-import { secureDataDir } from './data-dir';
-import { type Database, type DatabaseHandle, openDatabase } from './db';
-import { AUTH_BODY_MAX_BYTES, BODY_IDLE_MS, withBodyLimit } from './http/body-limit';
-import { createLogger, type Logger } from './log';
-import { type ImagesContext, registerDevelopJob, storageSweepDuty, storageSweepOptions } from './images';
-import { Queue } from './queue';
-import { connectRedis, type Redis } from './redis';
-import { checkPlatformSignals, checkReplicaGuard, checkSharedVolume } from './replica-guard';
-import { createStorage, type Storage } from './storage';
-import { ensureOwner } from './users';
-
-export { startBackground } from './background';
+import { type Auth, authRequestHandler, createAuth, resolveAuthSecret, type AuthSecret } from '../auth';
+import { type AvailabilityStatus, createStatusReader, Fleet, fleetSweeps, workerIdentity } from '../availability';
+import { authRateLimitStore, type Cache, type CacheManager, createCacheManager, createRateLimiter, type RateLimiter } from '../cache';
+import { APP_VERSION, loadConfig, type Config } from '../config';
+import { secureDataDir } from '../data-dir';
+import { type Database, type DatabaseHandle, openDatabase } from '../db';
+import { AUTH_BODY_MAX_BYTES, BODY_IDLE_MS, withBodyLimit } from '../http/body-limit';
+import { createLogger, type Logger } from '../log';
+import { type ImagesContext, registerDevelopJob, storageSweepDuty, storageSweepOptions } from '../images';
+import { Queue } from '../queue';
+import { connectRedis, type Redis } from '../redis';
+import { checkPlatformSignals, checkReplicaGuard, checkSharedVolume } from '../replica-guard';
+import { createStorage, type Storage } from '../storage';
+import { ensureOwner } from '../users';
 
 /** The cache namespace of the public read API; every admin write invalidates it. */
 export const PUBLIC_CACHE = 'public';
