@@ -17,8 +17,8 @@ export default defineConfig([
   {
     // server/ speaks domain, not HTTP (STYLE.md 5).
     files: ['server/**/*.ts'],
-    // The composition of the production server: main.ts (Next) and boot/http.ts (the Hono app).
-    ignores: ['server/boot/main.ts', 'server/boot/http.ts'],
+    // The one composition file: the production HTTP server from the Hono app and Next's handler.
+    ignores: ['server/boot/http.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
