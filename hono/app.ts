@@ -2,7 +2,7 @@ import type { Config } from '../server/config';
 import { API_BASE } from '../server/http/paths';
 import { BODY_IDLE_MS, type BodyLimit, JSON_BODY_MAX_BYTES } from '../server/http/body-limit';
 import type { Services } from '../server/boot';
-import { APP_VERSION } from '../server/system';
+import { APP_VERSION } from '../server/config';
 import { errorJson, onError } from './errors';
 import { albumsRoutes } from './albums';
 import { healthRoutes } from './health';

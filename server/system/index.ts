@@ -1,9 +1,9 @@
-import { requireAccess } from './auth';
-import { APP_VERSION } from './config';
-import type { Services } from './boot';
-import { countUsers } from './users';
-
-export { APP_VERSION };
+/** What this installation runs on, for the admin dashboard (GET /admin/system and the dashboard page). */
+import { type AccessContext, requireAccess } from '../auth';
+import { APP_VERSION, type Config } from '../config';
+import type { DatabaseHandle } from '../db';
+import type { Redis } from '../redis';
+import { countUsers } from '../users';
 
 export interface SystemOverview {
   users: { total: number; active: number };
@@ -13,13 +13,19 @@ export interface SystemOverview {
   version: string;
 }
 
+export interface SystemContext extends AccessContext {
+  database: Pick<DatabaseHandle, 'kind'>;
+  config: Pick<Config, 'cacheMode' | 'redisUrl'>;
+  redis?: Pick<Redis, 'status'>;
+}
+
 /**
  * What exists now, for the admin dashboard. `credentials` are the caller's request headers:
  * the session and role are checked here, whoever calls (AccessDeniedError otherwise).
  */
-export async function getSystemOverview(services: Services, credentials: Headers): Promise<SystemOverview> {
-  await requireAccess(services, credentials, 'admin');
-  const { db, database, config, redis } = services;
+export async function getSystemOverview(ctx: SystemContext, credentials: Headers): Promise<SystemOverview> {
+  await requireAccess(ctx, credentials, 'admin');
+  const { db, database, config, redis } = ctx;
   const [total, active] = await Promise.all([countUsers({ db }), countUsers({ db }, { active: true })]);
   return {
     users: { total, active },
