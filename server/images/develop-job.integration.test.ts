@@ -50,6 +50,27 @@ describe('develop attempts that do not finish leave no files on PostgreSQL', () 
     return queue;
   }
 
+  /** An uploaded photo whose develop is running, its variant writes held until `release()`. */
+  async function developingWithVariantsInFlight() {
+    const { imageId, jobId } = await upload();
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let writing = false;
+    const slow: Storage = {
+      ...s.storage,
+      async put(key, body, type) {
+        writing = true;
+        await released;
+        await s.storage.put(key, body, type);
+      },
+    };
+    const queue = workerWith(slow);
+    const job = await until('the job to be claimed', async () => (await queue.claim(1)).find((j) => j.id === jobId));
+    const outcome = queue.run(job);
+    await until('the variants to be in flight', () => writing, { timeoutMs: 20_000 });
+    return { imageId, jobId, queue, outcome, release };
+  }
+
   async function runOnce(queue: Queue, jobId: string) {
     const job = await until(`job ${jobId} to be due`, async () => (await queue.claim(1)).find((j) => j.id === jobId), { timeoutMs: 10_000 });
     return queue.run(job);
@@ -107,22 +128,7 @@ describe('develop attempts that do not finish leave no files on PostgreSQL', () 
   });
 
   it('a job cancelled while its variants are being written leaves no file', async () => {
-    const { imageId, jobId } = await upload();
-    let release = () => {};
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let writing = false;
-    const slow: Storage = {
-      ...s.storage,
-      async put(key, body, type) {
-        writing = true;
-        await released;
-        await s.storage.put(key, body, type);
-      },
-    };
-    const queue = workerWith(slow);
-    const job = await until('the job to be claimed', async () => (await queue.claim(1)).find((j) => j.id === jobId));
-    const outcome = queue.run(job);
-    await until('the variants to be in flight', () => writing, { timeoutMs: 20_000 });
+    const { imageId, jobId, queue, outcome, release } = await developingWithVariantsInFlight();
     await queue.cancel(jobId);
     release();
 
@@ -133,22 +139,7 @@ describe('develop attempts that do not finish leave no files on PostgreSQL', () 
   });
 
   it('deleting an image while it develops cancels its job ("image deleted") and leaves no file', async () => {
-    const { imageId, jobId } = await upload();
-    let release = () => {};
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let writing = false;
-    const slow: Storage = {
-      ...s.storage,
-      async put(key, body, type) {
-        writing = true;
-        await released;
-        await s.storage.put(key, body, type);
-      },
-    };
-    const queue = workerWith(slow);
-    const job = await until('the job to be claimed', async () => (await queue.claim(1)).find((j) => j.id === jobId));
-    const outcome = queue.run(job);
-    await until('the variants to be in flight', () => writing, { timeoutMs: 20_000 });
+    const { imageId, jobId, outcome, release } = await developingWithVariantsInFlight();
     await deleteImage(s.images, imageId);
     release();
 
