@@ -2,7 +2,7 @@ import type { NextConfig } from 'next';
 
 const nextConfig: NextConfig = {
   // Native/WASM and connection-holding packages must stay out of the bundle so the
-  // Next route handlers share one instance with the production server (see server/runtime).
+  // Next route handlers share one instance with the production server (see server/boot/runtime.ts).
   serverExternalPackages: [
     '@electric-sql/pglite',
     'sharp',

@@ -2,7 +2,7 @@
  * API throughput bench (npm run bench:api). In one run it starts three servers, each with
  * its own empty DATA_DIR, and loads the same route on each, one after another:
  *
- *   production-server  `npm start` (server/main.ts): node:http hands /api/v1/* to Hono
+ *   production-server  `npm start` (server/boot/main.ts): node:http hands /api/v1/* to Hono
  *   next-mount         `next start`: the same Hono app behind app/api/v1/[[...route]]/route.ts
  *   bare-hono          bench/bare-hono.ts: @hono/node-server and one route, nothing else
  *

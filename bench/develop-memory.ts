@@ -18,7 +18,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { loadConfig } from '../server/config';
-import { originalKey } from '../server/storage';
+import { originalKey } from '../server/images/keys';
 import { FORMATS, type Format, largestSize, writeLargestPhoto } from './develop-memory/photo';
 import { integerFromEnv } from './lib/env';
 import { fmt } from './lib/format';

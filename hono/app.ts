@@ -1,7 +1,8 @@
 import type { Config } from '../server/config';
+import { API_BASE } from '../server/http/paths';
 import { BODY_IDLE_MS, type BodyLimit, JSON_BODY_MAX_BYTES } from '../server/http/body-limit';
-import type { Services } from '../server/runtime';
-import { APP_VERSION } from '../server/system';
+import type { Services } from '../server/boot';
+import { APP_VERSION } from '../server/config';
 import { errorJson, onError } from './errors';
 import { albumsRoutes } from './albums';
 import { healthRoutes } from './health';
@@ -25,7 +26,7 @@ import { tagsRoutes } from './tags';
 import { usersRoutes } from './users';
 import { workersRoutes } from './workers';
 
-export const API_BASE = '/api/v1';
+export { API_BASE };
 
 /** The multipart upload streams to disk under its own cap; every other route takes small JSON. */
 function requestBodyLimit(config: Config, method: string, path: string): BodyLimit {

@@ -1,4 +1,4 @@
-import type { Services } from '../server/runtime';
+import type { Services } from '../server/boot';
 import type { UserDto } from '../server/users';
 
 export interface AppEnv {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { captureLogs } from '../server/testing/processes';
-import type { Services } from '../server/runtime';
+import type { Services } from '../server/boot';
 import { loggableError, onError } from './errors';
 import { createRouter } from './router';
 

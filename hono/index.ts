@@ -1,9 +1,9 @@
-import { getServices } from '../server/runtime';
+import { getServices } from '../server/boot';
 import { type App, createApp } from './app';
 
 export { createApp, API_BASE, type App } from './app';
 
-// One app per process, shared with the Next route mount (see server/runtime getServices).
+// One app per process, shared with the Next route mount (see server/boot getServices).
 const globalKey = Symbol.for('darkroom.api');
 type GlobalWithApp = typeof globalThis & { [globalKey]?: Promise<App> };
 

@@ -2,7 +2,7 @@ import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { type Access, type AccessLevel, checkAccess } from '../../server/auth';
-import { getServices } from '../../server/runtime';
+import { getServices } from '../../server/boot';
 import type { UserDto } from '../../server/users';
 
 /**

@@ -1,6 +1,6 @@
 import { headers } from 'next/headers';
 import { connection } from 'next/server';
-import { getServices } from '../../server/runtime';
+import { getServices } from '../../server/boot';
 import { countUsers } from '../../server/users';
 
 /** Server-side: the current session (or null), read with the request's cookies. */

@@ -1,7 +1,7 @@
 import { headers } from 'next/headers';
 import Link from 'next/link';
 import { requireAdmin } from '../_lib/access';
-import { getServices } from '../../server/runtime';
+import { getServices } from '../../server/boot';
 import { getSystemOverview } from '../../server/system';
 
 const DATABASE_LABEL = { postgres: 'PostgreSQL', pglite: 'Embedded (PGlite)' } as const;

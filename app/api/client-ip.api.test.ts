@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setApp } from '../../hono';
 import { createTestClient, type TestClient } from '../../hono/testing/client';
 import { rowsOf } from '../../server/db';
-import { setServices } from '../../server/runtime';
+import { setServices } from '../../server/boot';
 import { TEST_BASE_URL } from '../../server/testing/services';
 import * as authRoute from './auth/[...all]/route';
 import * as apiRoute from './v1/[[...route]]/route';

@@ -27,8 +27,8 @@ export interface Target {
 export const TARGETS: Target[] = [
   {
     name: 'production-server',
-    what: 'npm start: server/main.ts, node:http → Hono',
-    args: () => [TSX_CLI, 'server/main.ts'],
+    what: 'npm start: server/boot/main.ts, node:http → Hono',
+    args: () => [TSX_CLI, 'server/boot/main.ts'],
     env: (port) => ({ PORT: String(port), HOST }),
   },
   {

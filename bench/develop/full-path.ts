@@ -6,7 +6,7 @@ import { createApp } from '../../hono/app';
 import { CLIENT_IP_HEADER } from '../../server/auth';
 import { loadConfig } from '../../server/config';
 import { schema } from '../../server/db';
-import { createServices, type Services } from '../../server/runtime';
+import { createServices, type Services } from '../../server/boot';
 import { makeTempDir, type ProcessGroup, removeTempDirs, sleep } from '../lib/process';
 import { type CpuGroups, cpuBetween, type CpuSnapshot, processGroup, snapshot } from './cpu';
 import type { Photo } from './photos';

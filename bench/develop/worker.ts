@@ -38,7 +38,7 @@ export async function createDatabase(): Promise<FreshDatabase> {
 }
 
 export function startWorker(env: Record<string, string>): ProcessGroup {
-  const worker = new ProcessGroup([TSX_CLI, 'server/worker.ts'], { ...process.env, ...env });
+  const worker = new ProcessGroup([TSX_CLI, 'server/boot/worker.ts'], { ...process.env, ...env });
   worker.child.once('error', (error) => worker.stderr.push(Buffer.from(`spawn error: ${error.message}`)));
   return worker;
 }

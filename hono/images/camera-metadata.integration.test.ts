@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBackground } from '../../server/runtime';
+import { startBackground } from '../../server/boot';
 import { jpegWithExif, TAG } from '../../server/testing/exif';
 import { formData } from '../../server/testing/photos';
 import { until } from '../../server/testing/processes';

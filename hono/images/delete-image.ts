@@ -14,6 +14,6 @@ export const deleteImageRoute = createRoute({
 });
 
 export const deleteImageHandler: RouteHandler<typeof deleteImageRoute, AppEnv> = async (c) => {
-  await deleteImage(c.get('services').library, c.req.valid('param').id);
+  await deleteImage(c.get('services').images, c.req.valid('param').id);
   return c.body(null, 204);
 };

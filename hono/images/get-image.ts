@@ -15,4 +15,4 @@ export const getImageRoute = createRoute({
 });
 
 export const getImageHandler: RouteHandler<typeof getImageRoute, AppEnv> = async (c) =>
-  c.json(adminImageDto.parse(await getImage(c.get('services').library, c.req.valid('param').id)), 200);
+  c.json(adminImageDto.parse(await getImage(c.get('services').images, c.req.valid('param').id)), 200);

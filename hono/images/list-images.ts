@@ -14,4 +14,4 @@ export const listImagesRoute = createRoute({
 });
 
 export const listImagesHandler: RouteHandler<typeof listImagesRoute, AppEnv> = async (c) =>
-  c.json(adminImagePage.parse(await listImages(c.get('services').library, c.req.valid('query'))), 200);
+  c.json(adminImagePage.parse(await listImages(c.get('services').images, c.req.valid('query'))), 200);

@@ -15,4 +15,4 @@ export const reprocessImageRoute = createRoute({
 });
 
 export const reprocessImageHandler: RouteHandler<typeof reprocessImageRoute, AppEnv> = async (c) =>
-  c.json(adminImageDto.parse(await reprocessImage(c.get('services').library, c.req.valid('param').id)), 202);
+  c.json(adminImageDto.parse(await reprocessImage(c.get('services').images, c.req.valid('param').id)), 202);

@@ -15,4 +15,4 @@ export const updateImageRoute = createRoute({
 });
 
 export const updateImageHandler: RouteHandler<typeof updateImageRoute, AppEnv> = async (c) =>
-  c.json(adminImageDto.parse(await updateImage(c.get('services').library, c.req.valid('param').id, c.req.valid('json'))), 200);
+  c.json(adminImageDto.parse(await updateImage(c.get('services').images, c.req.valid('param').id, c.req.valid('json'))), 200);

@@ -23,11 +23,11 @@ export const uploadImagesRoute = createRoute({
 });
 
 export const uploadImagesHandler: RouteHandler<typeof uploadImagesRoute, AppEnv> = async (c) => {
-  const { library, config } = c.get('services');
+  const { images, config } = c.get('services');
   // Streamed by busboy: the route declares no body schema so nothing reads (and buffers) it first.
   const { files, cleanup } = await receiveFiles(c.req.raw, { tmpDir: path.join(config.dataDir, 'tmp'), maxBytes: config.upload.maxBytes });
   try {
-    const items = await ingestUploads(library, files);
+    const items = await ingestUploads(images, files);
     return c.json({ items: items.map((i) => adminImageDto.parse(i)) }, 202);
   } finally {
     await cleanup();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FILES_ROUTE } from '../../server/images';
 import { errorResponses } from '../errors';
 import { createRouter } from '../router';
 import { serveFile } from './files';
@@ -13,10 +14,10 @@ export const publicRoutes = createRouter()
   .openapi(getPublicImageRoute, getPublicImageHandler);
 
 // Bytes, not JSON: a plain route, described in the document by hand.
-publicRoutes.get('/files/*', serveFile);
+publicRoutes.get(`${FILES_ROUTE}/*`, serveFile);
 publicRoutes.openAPIRegistry.registerPath({
   method: 'get',
-  path: '/files/{key}',
+  path: `${FILES_ROUTE}/{key}`,
   tags: ['public'],
   summary: 'Variant bytes (use the `url` of a variant). ETag and immutable caching for public images.',
   request: { params: z.object({ key: z.string() }) },

@@ -38,7 +38,7 @@ describe('GET /status with Redis (two replicas on one database, a private redis-
     clients.unshift(b);
 
     // The fleet: replica a (running 2 of 3), replica b (idle), and a drained peer with 5 slots.
-    // Startup seeds the mirror before registering (server/background.ts); so does this test.
+    // Startup seeds the mirror before registering (server/boot/background.ts); so does this test.
     await a.services.fleet.seed();
     await a.services.fleet.register();
     await b.services.fleet.register();

@@ -1,6 +1,5 @@
-import { eq } from 'drizzle-orm';
 import type { Auth } from '.';
-import { type Database, schema } from '../db';
+import type { Database } from '../db';
 import { ForbiddenError, NotFoundError } from '../errors';
 import { getUser, type UserDto } from '../users';
 
@@ -67,10 +66,4 @@ export async function requireAccess(ctx: AccessContext, headers: Headers, level:
   const access = await checkAccess(ctx, headers, level);
   if (!access.granted) throw new AccessDeniedError(access.reason);
   return access.user;
-}
-
-/** The active flag as stored now; false for a user that no longer exists. */
-export async function isUserActive(db: Database, userId: string): Promise<boolean> {
-  const [row] = await db.select({ active: schema.users.active }).from(schema.users).where(eq(schema.users.id, userId));
-  return row?.active ?? false;
 }

@@ -1,6 +1,7 @@
 import { APIError, createAuthMiddleware, getSessionFromCtx } from 'better-auth/api';
 import type { Database } from '../db';
-import { DEACTIVATED_MESSAGE, isUserActive } from './access';
+import { isUserActive } from '../users';
+import { DEACTIVATED_MESSAGE } from './access';
 
 /**
  * Endpoints a deactivated user's cached session may still reach: reading the session (the
@@ -18,5 +19,5 @@ export const refuseDeactivated = (db: Database) =>
     if (isOpen(ctx.path)) return;
     const session = await getSessionFromCtx(ctx);
     if (!session) return; // no session: the endpoint applies its own rules
-    if (!(await isUserActive(db, session.user.id))) throw new APIError('FORBIDDEN', { message: DEACTIVATED_MESSAGE });
+    if (!(await isUserActive({ db }, session.user.id))) throw new APIError('FORBIDDEN', { message: DEACTIVATED_MESSAGE });
   });

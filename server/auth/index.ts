@@ -4,10 +4,12 @@ import { APIError } from 'better-auth/api';
 import type { Database } from '../db';
 import { CLIENT_IP_HEADER } from '../http/client-ip';
 import { errorResponse } from '../http/error-envelope';
+import { AUTH_BASE } from '../http/paths';
 import { UnavailableError } from '../errors';
 import type { Logger } from '../log';
 import { schema } from '../db';
-import { DEACTIVATED_MESSAGE, isUserActive } from './access';
+import { isUserActive } from '../users';
+import { DEACTIVATED_MESSAGE } from './access';
 import { refuseDeactivated } from './deactivated-hook';
 import type { RateLimitStore } from './rate-limit';
 
@@ -34,7 +36,7 @@ export function createAuth(options: AuthOptions) {
   return betterAuth({
     appName: 'Darkroom',
     baseURL: options.baseUrl,
-    basePath: '/api/auth',
+    basePath: AUTH_BASE,
     secret: options.secret,
     database: drizzleAdapter(db, { provider: 'pg', usePlural: true, schema }),
     emailAndPassword: {
@@ -79,7 +81,7 @@ export function createAuth(options: AuthOptions) {
         create: {
           // A deactivated user keeps their password but can no longer start a session.
           before: async (session) => {
-            if (!(await isUserActive(db, session.userId))) throw new APIError('FORBIDDEN', { message: DEACTIVATED_MESSAGE });
+            if (!(await isUserActive({ db }, session.userId))) throw new APIError('FORBIDDEN', { message: DEACTIVATED_MESSAGE });
             return { data: session };
           },
         },

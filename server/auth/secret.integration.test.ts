@@ -13,7 +13,7 @@ describe('a short DATA_DIR/auth-secret', () => {
     dirs.push(dataDir);
     const file = path.join(dataDir, 'auth-secret');
     fs.writeFileSync(file, 'abc\n', { mode: 0o600 });
-    const run = await runToExit('server/worker.ts', { DATA_DIR: dataDir, PREPROCESS_CONCURRENCY: '0', PREPROCESS_TICKER_ENABLED: 'false' });
+    const run = await runToExit('server/boot/worker.ts', { DATA_DIR: dataDir, PREPROCESS_CONCURRENCY: '0', PREPROCESS_TICKER_ENABLED: 'false' });
     expect(run.code, run.stderr).not.toBe(0);
     const refusal = errorLines(run).find((line) => line.includes(file));
     expect(refusal, `${run.stdout}\n${run.stderr}`).toContain('at least 32 characters');

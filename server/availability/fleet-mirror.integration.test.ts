@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { countRunning } from '../queue';
-import { startBackground } from '../runtime';
+import { startBackground } from '../boot';
 import { captureLogs, until } from '../testing/processes';
 import { createTestServices } from '../testing/services';
 import { createStatusReader, keys } from '.';

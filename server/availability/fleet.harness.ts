@@ -73,7 +73,7 @@ export function makeFleet(id: string, redis: Redis | undefined, options: { concu
   });
 }
 
-/** The queue of a replica, wired to its fleet exactly like runtime.ts wires it. */
+/** The queue of a replica, wired to its fleet exactly like server/boot/runtime.ts wires it. */
 export function makeQueue(fleet: Fleet, options: { on?: Database } = {}): Queue {
   const queue = new Queue({ db: options.on ?? db, log: silent, workerId: fleet.options.self.id, leaseMs: 60_000, maxAttempts: 3, retryBaseMs: 10 });
   queue.register(KIND, { run: async () => {} });

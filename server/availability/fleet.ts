@@ -23,8 +23,8 @@ export class Fleet {
     return Boolean(this.options.redis);
   }
 
-  /** Best-effort Redis write: never fails the caller. */
-  protected async mirror(what: string, write: (redis: NonNullable<FleetOptions['redis']>) => Promise<unknown>): Promise<boolean> {
+  /** A mirror write to Redis after PostgreSQL has the truth: logged on failure, never fails the caller. */
+  private async writeRedisBestEffort(what: string, write: (redis: NonNullable<FleetOptions['redis']>) => Promise<unknown>): Promise<boolean> {
     const { redis, log } = this.options;
     if (!redis) return false;
     try {
@@ -57,7 +57,7 @@ export class Fleet {
       })
       .returning({ isDrained: workers.isDrained });
     const running = await countRunning(db, self.id);
-    await this.mirror('register', (redis) =>
+    await this.writeRedisBestEffort('register', (redis) =>
       invalidateSnapshot(
         redis
           .multi()
@@ -74,7 +74,7 @@ export class Fleet {
   async deregister(): Promise<void> {
     const id = this.options.self.id;
     await this.options.db.update(workers).set({ isOnline: false }).where(eq(workers.id, id));
-    await this.mirror('deregister', (redis) => invalidateSnapshot(redis.multi().srem(ONLINE, id).del(heartbeatKey(id), bootKey(id), capacityKey(id))).exec());
+    await this.writeRedisBestEffort('deregister', (redis) => invalidateSnapshot(redis.multi().srem(ONLINE, id).del(heartbeatKey(id), bootKey(id), capacityKey(id))).exec());
   }
 
   /**
@@ -143,13 +143,13 @@ export class Fleet {
   async refreshCapacity(): Promise<void> {
     if (!this.options.redis) return;
     const running = await countRunning(this.options.db, this.options.self.id);
-    await this.mirror('capacity', (redis) => redis.set(capacityKey(this.options.self.id), running));
+    await this.writeRedisBestEffort('capacity', (redis) => redis.set(capacityKey(this.options.self.id), running));
   }
 
   async setDrained(workerId: string, drained: boolean): Promise<WorkerView> {
     const rows = await this.options.db.update(workers).set({ isDrained: drained }).where(eq(workers.id, workerId)).returning({ id: workers.id });
     if (!rows.length) throw new NotFoundError('Worker not found');
-    await this.mirror('drain', (redis) => invalidateSnapshot(redis.multi()[drained ? 'sadd' : 'srem'](DRAINED, workerId)).exec());
+    await this.writeRedisBestEffort('drain', (redis) => invalidateSnapshot(redis.multi()[drained ? 'sadd' : 'srem'](DRAINED, workerId)).exec());
     const view = (await this.listWorkers()).find((w) => w.id === workerId);
     if (!view) throw new NotFoundError('Worker not found');
     return view;
@@ -205,7 +205,7 @@ export class Fleet {
       db.select({ id: workers.id }).from(workers).where(eq(workers.isDrained, true)),
       countRunningByWorker(db),
     ]);
-    return this.mirror('seed', (redis) => {
+    return this.writeRedisBestEffort('seed', (redis) => {
       const tx = redis.multi();
       if (replace) tx.del(ONLINE, DRAINED);
       invalidateSnapshot(tx);

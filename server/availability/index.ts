@@ -7,3 +7,4 @@ export * as keys from './keys';
 export { createStatusReader } from './status';
 export { autoOffline, fleetSweeps, mirrorHeartbeats } from './sweeps';
 export { availabilityStatus, workerView, type AvailabilityStatus, type FleetOptions, type WorkerView } from './types';
+export { workerIdentity } from './worker-id';

@@ -79,7 +79,7 @@ export async function mirrorHeartbeats(tx: Transaction, fleet: Fleet): Promise<n
     return 0;
   }
   if (!pairs.length) return 0;
-  // Worker ids are [a-z0-9-] (workers/identity) and ISO times have no commas, so one
+  // Worker ids are [a-z0-9-] (worker-id.ts) and ISO times have no commas, so one
   // delimited text parameter per column keeps this a single statement on both drivers.
   const rows = rowsOf<{ id: string }>(
     await tx.execute(sql`update workers w set last_heartbeat_at = v.hb

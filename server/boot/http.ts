@@ -1,16 +1,19 @@
 /*
- * The production HTTP server without Next: /api/v1 to the Hono app and /api/auth to
- * better-auth, both straight from node:http, with the client address decided here. With
- * server/main.ts the only server file that may import the Hono app (eslint.config.mjs).
+ * The production HTTP server: /api/v1 to the Hono app and /api/auth to better-auth, both
+ * straight from node:http with the client address decided here, and everything else to
+ * Next. The one server file that may import Hono and Next (eslint.config.mjs).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { createApp, setApp } from '../../hono';
 import { CLIENT_IP_HEADER, socketClientIp } from '../http/client-ip';
-import { createHttpServer } from '../http/server';
-import type { Services } from '../runtime';
+import { createHttpServer } from './http-server';
+import type { Services } from './runtime';
 
-export function createProductionServer(services: Services, web: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>) {
+type WebHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/** `web` answers what is neither API nor auth: Next's handler in production, a stub in tests. */
+export function createProductionServer(services: Services, web: WebHandler) {
   const api = createApp(services);
   setApp(api);
   return createHttpServer({
@@ -20,4 +23,16 @@ export function createProductionServer(services: Services, web: (req: IncomingMe
     clientIpHeader: CLIENT_IP_HEADER,
     resolveClientIp: socketClientIp(services.config),
   });
+}
+
+/**
+ * Next's request handler over the production build in `dir`. Next is loaded here, on
+ * demand, so the API-only uses of this file (tests, benchmarks) never load it.
+ */
+export async function startNext(options: { dir: string; host: string; port: number }): Promise<{ handle: WebHandler; close(): Promise<void> }> {
+  const { default: next } = await import('next');
+  const app = next({ dev: false, dir: options.dir, hostname: options.host, port: options.port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  return { handle: (req, res) => handle(req, res), close: () => app.close() };
 }

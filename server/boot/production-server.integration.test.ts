@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureNextBuild, NEXT_BUILD_TIMEOUT_MS } from '../cluster/deployment';
+import { ensureNextBuild, NEXT_BUILD_TIMEOUT_MS } from '../testing/next-build';
 import { type ServerProcess, startServerProcess } from '../testing/processes';
 import { rawRequest, requestHead } from '../testing/raw-http';
 import { freePort } from '../testing/redis';
 
-// `npm start` itself (server/main.ts with Next) as a child process: the hostile requests of
+// `npm start` itself (server/boot/main.ts with Next) as a child process: the hostile requests of
 // issue 7 against the real entry point. http.integration.test.ts covers the details in-process.
 
 const MiB = 1024 * 1024;

@@ -22,9 +22,9 @@ const BAD_URLS = {
 };
 
 describe('a configuration error as the operator sees it', () => {
-  it.each(['server/worker.ts', 'server/main.ts'] as const)('%s names each bad URL without its password', { timeout: 120_000 }, async (entry) => {
+  it.each(['server/boot/worker.ts', 'server/boot/main.ts'] as const)('%s names each bad URL without its password', { timeout: 120_000 }, async (entry) => {
     // main.ts in a directory without a build: the config error must come before any build.
-    const run = await runToExit(entry, { DATA_DIR: tempDir('data'), ...BAD_URLS }, entry === 'server/main.ts' ? tempDir('cwd') : undefined);
+    const run = await runToExit(entry, { DATA_DIR: tempDir('data'), ...BAD_URLS }, entry === 'server/boot/main.ts' ? tempDir('cwd') : undefined);
     expect(run.code).not.toBe(0);
     const printed = `${run.stdout}\n${run.stderr}`;
     expect(printed).not.toContain('hunter2');

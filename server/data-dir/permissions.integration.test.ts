@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { ensureNextBuild, NEXT_BUILD_TIMEOUT_MS } from '../cluster/deployment';
+import { ensureNextBuild, NEXT_BUILD_TIMEOUT_MS } from '../testing/next-build';
 import { formData, makeJpeg } from '../testing/photos';
 import { type ServerProcess, startServerProcess, startWorkerProcess, until, type WorkerProcess } from '../testing/processes';
 import { freePort } from '../testing/redis';

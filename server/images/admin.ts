@@ -4,11 +4,11 @@ import { imageStatuses, visibilities } from '../../drizzle/schema';
 import { schema, type Transaction } from '../db';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { pageQuery, paginate } from '../shapes';
-import { originalPrefix, variantPrefix } from '../storage';
-import { DEVELOP_JOB, type LibraryContext } from './context';
+import { DEVELOP_JOB, type ImagesContext } from './context';
 import { type AdminImageDto, toAdminImageDto } from './dto';
+import { originalPrefix, variantPrefix } from './keys';
 
-const { images, imageVariants, imageTags, tags, albums, preprocessJobs } = schema;
+const { images, imageVariants, imageTags, tags, albums } = schema;
 
 export const listImagesInput = z.object({
   status: z.enum(imageStatuses).optional(),
@@ -31,7 +31,7 @@ export const updateImageInput = z
 export type UpdateImageInput = z.input<typeof updateImageInput>;
 
 /** Rows → DTOs with their variants and tags, in the order given. */
-export async function hydrate(ctx: Pick<LibraryContext, 'db'>, rows: (typeof images.$inferSelect)[]): Promise<AdminImageDto[]> {
+export async function hydrate(ctx: Pick<ImagesContext, 'db'>, rows: (typeof images.$inferSelect)[]): Promise<AdminImageDto[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [variants, tagRows] = await Promise.all([
@@ -47,7 +47,7 @@ export async function hydrate(ctx: Pick<LibraryContext, 'db'>, rows: (typeof ima
   );
 }
 
-export async function listImages(ctx: LibraryContext, input: ListImagesInput) {
+export async function listImages(ctx: ImagesContext, input: ListImagesInput) {
   const q = listImagesInput.parse(input);
   const conditions = [
     q.status ? eq(images.status, q.status) : undefined,
@@ -60,7 +60,7 @@ export async function listImages(ctx: LibraryContext, input: ListImagesInput) {
   return { items: await hydrate(ctx, page.items), nextCursor: page.nextCursor };
 }
 
-export async function getImage(ctx: Pick<LibraryContext, 'db'>, id: string): Promise<AdminImageDto> {
+export async function getImage(ctx: Pick<ImagesContext, 'db'>, id: string): Promise<AdminImageDto> {
   const [row] = await ctx.db.select().from(images).where(eq(images.id, id));
   if (!row) throw new NotFoundError('Image not found');
   const [dto] = await hydrate(ctx, [row]);
@@ -83,7 +83,7 @@ async function clearLostCovers(tx: Transaction, imageId: string) {
   await tx.update(albums).set({ coverImageId: null }).where(and(eq(albums.coverImageId, imageId), not(stillOwnPublic)));
 }
 
-export async function updateImage(ctx: LibraryContext, id: string, input: UpdateImageInput): Promise<AdminImageDto> {
+export async function updateImage(ctx: ImagesContext, id: string, input: UpdateImageInput): Promise<AdminImageDto> {
   const data = updateImageInput.parse(input);
   await ctx.db.transaction(async (tx) => {
     const [row] = await tx.select({ id: images.id }).from(images).where(eq(images.id, id)).for('update');
@@ -101,22 +101,19 @@ export async function updateImage(ctx: LibraryContext, id: string, input: Update
 }
 
 /** Rows first (so nothing points at missing files), then the original and every variant. */
-export async function deleteImage(ctx: LibraryContext, id: string): Promise<void> {
+export async function deleteImage(ctx: ImagesContext, id: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const [row] = await tx.delete(images).where(eq(images.id, id)).returning({ id: images.id });
     if (!row) throw new NotFoundError('Image not found');
     await tx.update(albums).set({ coverImageId: null }).where(eq(albums.coverImageId, id));
-    await tx
-      .update(preprocessJobs)
-      .set({ status: 'cancelled', lastError: 'image deleted', leaseToken: null, finishedAt: sql`now()` })
-      .where(and(eq(preprocessJobs.subjectId, id), inArray(preprocessJobs.status, ['queued', 'running'])));
+    await ctx.queue.cancelForSubject(tx, { kind: DEVELOP_JOB, subjectId: id }, 'image deleted');
   });
   await Promise.all([ctx.storage.deletePrefix(variantPrefix(id)), ctx.storage.deletePrefix(originalPrefix(id))]);
   ctx.log.info({ imageId: id }, 'image deleted');
 }
 
 /** Develops an image again (e.g. after a failure or a new version of the developer). */
-export async function reprocessImage(ctx: LibraryContext, id: string): Promise<AdminImageDto> {
+export async function reprocessImage(ctx: ImagesContext, id: string): Promise<AdminImageDto> {
   await ctx.db.transaction(async (tx) => {
     const [row] = await tx.select({ id: images.id }).from(images).where(eq(images.id, id)).for('update');
     if (!row) throw new NotFoundError('Image not found');

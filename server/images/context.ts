@@ -5,7 +5,7 @@ import type { Storage } from '../storage';
 
 export const DEVELOP_JOB = 'develop-image';
 
-export interface LibraryContext {
+export interface ImagesContext {
   db: Database;
   storage: Storage;
   queue: Queue;

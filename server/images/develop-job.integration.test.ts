@@ -9,7 +9,7 @@ import type { Storage } from '../storage';
 import { makeJpeg } from '../testing/photos';
 import { until } from '../testing/processes';
 import { createTestServices, type TestServices } from '../testing/services';
-import { DEVELOP_JOB, ingestUploads, type LibraryContext, registerDevelopJob } from '.';
+import { deleteImage, DEVELOP_JOB, ingestUploads, type ImagesContext, registerDevelopJob } from '.';
 
 const { preprocessJobs, images } = schema;
 
@@ -35,7 +35,7 @@ describe('develop attempts that do not finish leave no files on PostgreSQL', () 
   async function upload() {
     const file = path.join(s.dataDir, `upload-${seed}.jpg`);
     fs.writeFileSync(file, await makeJpeg({ width: 700, height: 467, seed: seed++ }));
-    const [image] = await ingestUploads(s.library, [{ path: file, name: 'photo.jpg', bytes: fs.statSync(file).size, sha256: `sha-${seed}`, truncatedAtCap: false }]);
+    const [image] = await ingestUploads(s.images, [{ path: file, name: 'photo.jpg', bytes: fs.statSync(file).size, sha256: `sha-${seed}`, truncatedAtCap: false }]);
     if (!image) throw new Error('no image');
     const [job] = await s.db.select().from(preprocessJobs).where(eq(preprocessJobs.subjectId, image.id));
     if (!job) throw new Error('no job');
@@ -45,9 +45,30 @@ describe('develop attempts that do not finish leave no files on PostgreSQL', () 
   /** Another worker of the same cluster whose develop handler writes through `storage`. */
   function workerWith(storage: Storage) {
     const queue = new Queue({ db: s.db, log: createLogger({ level: 'silent' }), workerId: 'test-worker', leaseMs: 60_000, maxAttempts: 5, retryBaseMs: 50 });
-    const ctx: LibraryContext = { ...s.library, storage, queue };
+    const ctx: ImagesContext = { ...s.images, storage, queue };
     registerDevelopJob(ctx);
     return queue;
+  }
+
+  /** An uploaded photo whose develop is running, its variant writes held until `release()`. */
+  async function developingWithVariantsInFlight() {
+    const { imageId, jobId } = await upload();
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let writing = false;
+    const slow: Storage = {
+      ...s.storage,
+      async put(key, body, type) {
+        writing = true;
+        await released;
+        await s.storage.put(key, body, type);
+      },
+    };
+    const queue = workerWith(slow);
+    const job = await until('the job to be claimed', async () => (await queue.claim(1)).find((j) => j.id === jobId));
+    const outcome = queue.run(job);
+    await until('the variants to be in flight', () => writing, { timeoutMs: 20_000 });
+    return { imageId, jobId, queue, outcome, release };
   }
 
   async function runOnce(queue: Queue, jobId: string) {
@@ -107,22 +128,7 @@ describe('develop attempts that do not finish leave no files on PostgreSQL', () 
   });
 
   it('a job cancelled while its variants are being written leaves no file', async () => {
-    const { imageId, jobId } = await upload();
-    let release = () => {};
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let writing = false;
-    const slow: Storage = {
-      ...s.storage,
-      async put(key, body, type) {
-        writing = true;
-        await released;
-        await s.storage.put(key, body, type);
-      },
-    };
-    const queue = workerWith(slow);
-    const job = await until('the job to be claimed', async () => (await queue.claim(1)).find((j) => j.id === jobId));
-    const outcome = queue.run(job);
-    await until('the variants to be in flight', () => writing, { timeoutMs: 20_000 });
+    const { imageId, jobId, queue, outcome, release } = await developingWithVariantsInFlight();
     await queue.cancel(jobId);
     release();
 
@@ -130,6 +136,19 @@ describe('develop attempts that do not finish leave no files on PostgreSQL', () 
     expect(variantFiles(imageId)).toEqual([]);
     const [row] = await s.db.select().from(preprocessJobs).where(eq(preprocessJobs.id, jobId));
     expect(row).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('deleting an image while it develops cancels its job ("image deleted") and leaves no file', async () => {
+    const { imageId, jobId, outcome, release } = await developingWithVariantsInFlight();
+    await deleteImage(s.images, imageId);
+    release();
+
+    expect(await outcome).toBe('lost');
+    expect(variantFiles(imageId)).toEqual([]);
+    expect(fs.existsSync(path.join(root(), 'originals', imageId))).toBe(false);
+    const [row] = await s.db.select().from(preprocessJobs).where(eq(preprocessJobs.id, jobId));
+    expect(row).toMatchObject({ status: 'cancelled', lastError: 'image deleted', leaseToken: null });
+    expect(row?.finishedAt).toBeInstanceOf(Date);
   });
 
   it('a successful develop keeps its variants and the job kind is the develop job', async () => {

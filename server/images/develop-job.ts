@@ -1,11 +1,11 @@
-import { and, eq, inArray, notExists, sql } from 'drizzle-orm';
+import { and, eq, inArray, not } from 'drizzle-orm';
 import { schema, type Transaction } from '../db';
-import { type JobHandler, type JobRunContext, PermanentJobError } from '../queue';
-import { variantKey } from '../storage';
-import { DEVELOP_JOB, type LibraryContext } from './context';
+import { hasLiveJob, type JobHandler, type JobRunContext, PermanentJobError } from '../queue';
+import { DEVELOP_JOB, type ImagesContext } from './context';
 import { developImage } from './develop';
+import { variantKey } from './keys';
 
-const { images, imageVariants, preprocessJobs } = schema;
+const { images, imageVariants } = schema;
 
 const IMAGE_STATUS = { queued: 'pending', running: 'processing', failed: 'failed', cancelled: 'failed' } as const;
 
@@ -13,7 +13,7 @@ const IMAGE_STATUS = { queued: 'pending', running: 'processing', failed: 'failed
  * Removes an attempt's variants unless a row references them (a commit whose answer was lost
  * did reference them). If the database cannot say, they stay for the storage sweep.
  */
-async function removeUnreferenced(ctx: LibraryContext, run: JobRunContext, keys: string[]): Promise<void> {
+async function removeUnreferenced(ctx: ImagesContext, run: JobRunContext, keys: string[]): Promise<void> {
   if (!keys.length) return;
   let referenced: Set<string>;
   try {
@@ -28,7 +28,7 @@ async function removeUnreferenced(ctx: LibraryContext, run: JobRunContext, keys:
 }
 
 /** images → queue: the handler for developing one image, registered at startup. */
-export function registerDevelopJob(ctx: LibraryContext): void {
+export function registerDevelopJob(ctx: ImagesContext): void {
   const handler: JobHandler = {
     async run(job, run) {
       const [image] = await ctx.db.select().from(images).where(eq(images.id, job.subjectId));
@@ -97,17 +97,7 @@ export function registerDevelopJob(ctx: LibraryContext): void {
       const rows = await tx
         .select({ id: images.id })
         .from(images)
-        .where(
-          and(
-            inArray(images.status, ['pending', 'processing']),
-            notExists(
-              tx
-                .select({ one: sql`1` })
-                .from(preprocessJobs)
-                .where(and(eq(preprocessJobs.kind, DEVELOP_JOB), eq(preprocessJobs.subjectId, images.id), inArray(preprocessJobs.status, ['queued', 'running']))),
-            ),
-          ),
-        )
+        .where(and(inArray(images.status, ['pending', 'processing']), not(hasLiveJob(tx, DEVELOP_JOB, images.id))))
         .limit(limit);
       return rows.map((r) => r.id);
     },

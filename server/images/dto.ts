@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { imageStatuses, variantFormats, visibilities } from '../../drizzle/schema';
 import type { schema } from '../db';
 import { pageOf } from '../shapes';
-
-export const FILES_PATH = '/api/v1/files/';
+import { fileUrl } from './keys';
 
 type ImageRow = typeof schema.images.$inferSelect;
 type VariantRow = typeof schema.imageVariants.$inferSelect;
@@ -81,7 +80,7 @@ export function toImageDto(row: ImageRow, variants: VariantRow[], options: { gps
     variants: variants
       .filter((v) => v.imageId === row.id)
       .sort((a, b) => a.width - b.width || a.format.localeCompare(b.format))
-      .map((v) => ({ width: v.width, height: v.height, format: v.format, bytes: v.bytes, url: FILES_PATH + v.key })),
+      .map((v) => ({ width: v.width, height: v.height, format: v.format, bytes: v.bytes, url: fileUrl(v.key) })),
     albumId: row.albumId,
     visibility: row.visibility,
     createdAt: row.createdAt.toISOString(),

@@ -1,9 +1,10 @@
 /** The photo library: uploads, the develop job, admin operations and public reads. */
-export { DEVELOP_JOB, type LibraryContext } from './context';
+export { DEVELOP_JOB, type ImagesContext } from './context';
 export { configureSharp, developImage, VARIANT_WIDTHS } from './develop';
 export { registerDevelopJob } from './develop-job';
 export { storageSweepDuty, storageSweepOptions, sweepStorage, type StorageSweepOptions } from './storage-sweep';
-export { adminImageDto, adminImagePage, FILES_PATH, imageDto, variantDto, type AdminImageDto, type ImageDto } from './dto';
+export { adminImageDto, adminImagePage, imageDto, variantDto, type AdminImageDto, type ImageDto } from './dto';
+export { FILES_PATH, FILES_ROUTE } from './keys';
 export { ingestUploads } from './ingest';
 export { inspectUpload, type ReceivedFile } from './inspect';
 export * from './admin';

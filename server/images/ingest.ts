@@ -1,10 +1,10 @@
 import { eq, inArray } from 'drizzle-orm';
 import { schema } from '../db';
-import { originalKey } from '../storage';
 import { cleanString } from '../text';
-import { type LibraryContext, DEVELOP_JOB } from './context';
+import { type ImagesContext, DEVELOP_JOB } from './context';
 import { type AdminImageDto, toAdminImageDto } from './dto';
 import { type InspectedFile, inspectUpload, type ReceivedFile } from './inspect';
+import { originalKey } from './keys';
 
 const { images } = schema;
 
@@ -15,7 +15,7 @@ const isUniqueViolation = (error: unknown): boolean =>
  * Accepts uploads all-or-nothing: every file is inspected first, so one bad file leaves
  * no file and no row. Same bytes as an existing image → that image, nothing new.
  */
-export async function ingestUploads(ctx: LibraryContext, files: ReceivedFile[]): Promise<AdminImageDto[]> {
+export async function ingestUploads(ctx: ImagesContext, files: ReceivedFile[]): Promise<AdminImageDto[]> {
   const inspected: InspectedFile[] = [];
   for (const file of files) inspected.push(await inspectUpload(file, ctx.limits));
   const ids: string[] = [];
@@ -28,12 +28,12 @@ export async function ingestUploads(ctx: LibraryContext, files: ReceivedFile[]):
   });
 }
 
-async function existingBySha(ctx: LibraryContext, sha256: string) {
+async function existingBySha(ctx: ImagesContext, sha256: string) {
   const [row] = await ctx.db.select({ id: images.id }).from(images).where(eq(images.sha256, sha256));
   return row?.id;
 }
 
-async function ingestOne(ctx: LibraryContext, file: InspectedFile): Promise<string> {
+async function ingestOne(ctx: ImagesContext, file: InspectedFile): Promise<string> {
   const existing = await existingBySha(ctx, file.sha256);
   if (existing) return existing;
   const id = crypto.randomUUID();

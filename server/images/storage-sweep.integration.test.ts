@@ -47,7 +47,7 @@ describe('the storage sweep on PostgreSQL', () => {
     // A developed photo: its original and variants are referenced, and old.
     const upload = path.join(svc.dataDir, 'upload.jpg');
     fs.writeFileSync(upload, await makeJpeg({ width: 700, height: 467, seed: 77 }));
-    const [image] = await ingestUploads(svc.library, [{ path: upload, name: 'kept.jpg', bytes: fs.statSync(upload).size, sha256: 'sha-kept', truncatedAtCap: false }]);
+    const [image] = await ingestUploads(svc.images, [{ path: upload, name: 'kept.jpg', bytes: fs.statSync(upload).size, sha256: 'sha-kept', truncatedAtCap: false }]);
     const [job] = await svc.queue.claim(1);
     if (!image || !job) throw new Error('no image or job');
     expect(await svc.queue.run(job)).toBe('succeeded');
@@ -138,7 +138,7 @@ describe('the storage sweep on PostgreSQL', () => {
       const svc = s;
       const upload = path.join(svc.dataDir, 'upload.jpg');
       fs.writeFileSync(upload, await makeJpeg({ width: 500, height: 333, seed: 78 }));
-      await ingestUploads(svc.library, [{ path: upload, name: 'kept.jpg', bytes: fs.statSync(upload).size, sha256: 'sha-kept-s3', truncatedAtCap: false }]);
+      await ingestUploads(svc.images, [{ path: upload, name: 'kept.jpg', bytes: fs.statSync(upload).size, sha256: 'sha-kept-s3', truncatedAtCap: false }]);
       const [job] = await svc.queue.claim(1);
       if (!job) throw new Error('no job');
       expect(await svc.queue.run(job)).toBe('succeeded');
@@ -148,7 +148,7 @@ describe('the storage sweep on PostgreSQL', () => {
       for (const key of orphans) await svc.storage.put(key, Buffer.from('orphan'), 'image/png');
 
       // S3 sets LastModified itself; "now" two days ahead makes every object old enough.
-      const found = await sweepStorage(svc.library, storageSweepOptions(svc.config), Date.now() + 2 * DAY);
+      const found = await sweepStorage(svc.images, storageSweepOptions(svc.config), Date.now() + 2 * DAY);
       expect(found.originals).toMatchObject({ orphans: 1, removed: 1 });
       expect(found.variants).toMatchObject({ orphans: 1, removed: 1 });
       expect(await listBucket(s3)).toEqual(referenced);

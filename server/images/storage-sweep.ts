@@ -5,7 +5,8 @@ import type { Config } from '../config';
 import { schema } from '../db';
 import { type ClusterDuty, isDue } from '../queue';
 import { assertKey, type StoredEntry } from '../storage';
-import type { LibraryContext } from './context';
+import type { ImagesContext } from './context';
+import { imageIdOfOriginal, ORIGINALS, VARIANTS } from './keys';
 
 const { images, imageVariants } = schema;
 
@@ -44,15 +45,15 @@ const SAMPLE = 5;
 const fresh = (): SweepFindings => ({ scanned: 0, orphans: 0, bytes: 0, removed: 0, sample: [] });
 
 /** Which of these keys some row references: originals by images.original_key, variants by image_variants.key. */
-async function referencedKeys(ctx: LibraryContext, prefix: string, keys: string[]): Promise<Set<string>> {
+async function referencedKeys(ctx: ImagesContext, prefix: string, keys: string[]): Promise<Set<string>> {
   if (!keys.length) return new Set();
   // originals/<image id>/…: looked up by primary key (original_key has no index of its own).
   const rows =
-    prefix === 'originals/'
+    prefix === ORIGINALS
       ? await ctx.db
           .select({ key: images.originalKey })
           .from(images)
-          .where(inArray(images.id, [...new Set(keys.map((key) => key.split('/')[1] ?? ''))]))
+          .where(inArray(images.id, [...new Set(keys.map(imageIdOfOriginal))]))
       : await ctx.db.select({ key: imageVariants.key }).from(imageVariants).where(inArray(imageVariants.key, keys));
   return new Set(rows.map((r) => r.key));
 }
@@ -72,7 +73,7 @@ async function settle(findings: SweepFindings, orphans: { key: string; bytes: nu
   }
 }
 
-async function sweepPrefix(ctx: LibraryContext, prefix: string, options: StorageSweepOptions, cutoff: number): Promise<SweepFindings> {
+async function sweepPrefix(ctx: ImagesContext, prefix: string, options: StorageSweepOptions, cutoff: number): Promise<SweepFindings> {
   const findings = fresh();
   const remove = options.mode === 'delete' ? (key: string) => ctx.storage.delete(key) : undefined;
   let batch: StoredEntry[] = [];
@@ -119,11 +120,11 @@ async function sweepTemp(options: StorageSweepOptions, now: number): Promise<Swe
  * Finds files no row references (originals/, variants/, stale upload temp files) older than
  * the minimum age, and removes them in `delete` mode; `dry-run` only logs what it would remove.
  */
-export async function sweepStorage(ctx: LibraryContext, options: StorageSweepOptions, now = Date.now()) {
+export async function sweepStorage(ctx: ImagesContext, options: StorageSweepOptions, now = Date.now()) {
   const cutoff = now - options.minAgeMs;
   const areas = {
-    originals: await sweepPrefix(ctx, 'originals/', options, cutoff),
-    variants: await sweepPrefix(ctx, 'variants/', options, cutoff),
+    originals: await sweepPrefix(ctx, ORIGINALS, options, cutoff),
+    variants: await sweepPrefix(ctx, VARIANTS, options, cutoff),
     temp: await sweepTemp(options, now),
   };
   for (const [area, found] of Object.entries(areas)) {
@@ -140,7 +141,7 @@ export async function sweepStorage(ctx: LibraryContext, options: StorageSweepOpt
  * listing runs after the lock's transaction, in the background (a large bucket takes minutes and
  * must not hold up the tick), one sweep at a time per process. `running` is that sweep.
  */
-export function storageSweepDuty(ctx: LibraryContext, options: StorageSweepOptions): ClusterDuty & { running?: Promise<void> } {
+export function storageSweepDuty(ctx: ImagesContext, options: StorageSweepOptions): ClusterDuty & { running?: Promise<void> } {
   const duty: ClusterDuty & { running?: Promise<void> } = async (tx) => {
     if (options.mode === 'off' || duty.running || !(await isDue(tx, 'storage', options.intervalMs))) return;
     return async () => {

@@ -4,7 +4,7 @@ import { rowsOf } from '../db';
 import { ConflictError, NotFoundError } from '../errors';
 import { until } from '../testing/processes';
 import { LeaseLostError, PermanentJobError, startWorker } from '.';
-import { gate, silent, untilAborted, useDatabase, writeResult } from './queue.harness';
+import { gate, KIND, silent, untilAborted, useDatabase, writeResult } from './queue.harness';
 
 // Retries with backoff, permanent failures, cancel and retry.
 describe.each(['postgres', 'pglite'] as const)('the job lifecycle in the queue on %s', (kind) => {
@@ -86,7 +86,11 @@ describe.each(['postgres', 'pglite'] as const)('the job lifecycle in the queue o
     await expect(a.cancel(crypto.randomUUID())).rejects.toThrow(NotFoundError);
   });
 
-  it('cancel from another replica reaches the job running in a worker loop within a second (LISTEN/NOTIFY)', async () => {
+  /**
+   * A job of `subjectId` running in worker-a's loop, which polls once a minute: only the
+   * notifications can wake it or abort the job. `other` is another replica's queue.
+   */
+  async function runningInWorkerLoop(subjectId: string) {
     const started = gate();
     let signal: AbortSignal | undefined;
     const a = h.queue('worker-a', (_job, ctx) => {
@@ -95,20 +99,49 @@ describe.each(['postgres', 'pglite'] as const)('the job lifecycle in the queue o
       return untilAborted(ctx);
     });
     const other = h.queue('worker-b', () => Promise.reject(new Error('not run in this test')), { db: await h.replica() });
-    // Polling every minute: only the notifications can wake it or abort its job in this test.
     const worker = await startWorker({ queue: a, database: h.handle, log: silent, concurrency: 1, pollMs: 60_000 });
+    const stop = () => worker.stop(1_000);
     try {
-      const id = await h.enqueue('cancel-remote');
+      const id = await h.enqueue(subjectId);
       await until('the worker loop to start the job (woken by NOTIFY)', started.isOpen, { timeoutMs: 5_000 });
       expect(await h.row(id)).toMatchObject({ status: 'running', leasedBy: 'worker-a' });
+      /** The abort reason. A 60 s lease is renewed every 20 s, so within a second only the notification can have aborted it. */
+      const abortedByNotification = async () => {
+        await until('the cancel to abort the running job', () => signal?.aborted, { timeoutMs: 1_000, intervalMs: 10 });
+        await until('the worker to finish the aborted job', () => a.runningCount === 0);
+        return signal?.reason;
+      };
+      return { id, a, other, abortedByNotification, stop };
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  }
+
+  it('cancel from another replica reaches the job running in a worker loop within a second (LISTEN/NOTIFY)', async () => {
+    const { id, other, abortedByNotification, stop } = await runningInWorkerLoop('cancel-remote');
+    try {
       await other.cancel(id);
-      // The lease keeper of a 60 s lease runs every 20 s, so within a second only the notification can have done it.
-      await until('the cancel to abort the running job', () => signal?.aborted, { timeoutMs: 1_000, intervalMs: 10 });
-      expect(signal?.reason).toBeInstanceOf(LeaseLostError);
-      await until('the worker to finish the aborted job', () => a.runningCount === 0);
+      expect(await abortedByNotification()).toBeInstanceOf(LeaseLostError);
       expect(await h.row(id)).toMatchObject({ status: 'cancelled', leaseToken: null });
     } finally {
-      await worker.stop(1_000);
+      await stop();
+    }
+  });
+
+  it("cancelling a subject's jobs (its subject is gone) aborts the running one at once and leaves finished ones alone", async () => {
+    const finished = await h.enqueue('gone-subject');
+    await h.db.execute(sql`update preprocess_jobs set status = 'succeeded', finished_at = now() where id = ${finished}`);
+    const { id, a, other, abortedByNotification, stop } = await runningInWorkerLoop('gone-subject');
+    try {
+      await other.options.db.transaction((tx) => other.cancelForSubject(tx, { kind: KIND, subjectId: 'gone-subject' }, 'subject deleted'));
+      expect(await abortedByNotification()).toBeInstanceOf(LeaseLostError);
+      expect(await h.row(id)).toMatchObject({ status: 'cancelled', lastError: 'subject deleted', leaseToken: null, leaseExpiresAt: null });
+      expect((await h.row(id)).finishedAt).toBeInstanceOf(Date);
+      expect(await h.row(finished)).toMatchObject({ status: 'succeeded', lastError: null });
+      expect(await a.claim(1)).toEqual([]);
+    } finally {
+      await stop();
     }
   });
 

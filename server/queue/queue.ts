@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { type Database, rowsOf, type Transaction } from '../db';
 import type { Logger } from '../log';
 import { describeFailure } from './failure';
-import * as store from './store';
+import * as leases from './leases';
 import { type JobHandler, type JobOutcome, LeaseLostError, type LeasedJob, PermanentJobError, type TickResult } from './types';
 
 export interface QueueOptions {
@@ -60,7 +60,7 @@ export class Queue {
   }
 
   enqueue(db: Database | Transaction, input: { kind: string; subjectId: string; payload?: Record<string, unknown> }) {
-    return store.insertJob(db, { ...input, maxAttempts: this.options.maxAttempts });
+    return leases.insertJob(db, { ...input, maxAttempts: this.options.maxAttempts });
   }
 
   /** Claims up to `limit` due jobs for this worker and mirrors "running" onto their subjects. */
@@ -68,8 +68,8 @@ export class Queue {
     if (limit <= 0) return [];
     if (this.fleet.canClaim && !(await this.fleet.canClaim())) return [];
     const claimed = await this.options.db.transaction(async (tx) => {
-      const jobs = await store.claimJobs(tx, { workerId: this.options.workerId, limit, leaseMs: this.options.leaseMs });
-      await this.mirror(tx, jobs.map((j) => ({ kind: j.kind, subjectId: j.subjectId, status: 'running' as const })));
+      const jobs = await leases.claimJobs(tx, { workerId: this.options.workerId, limit, leaseMs: this.options.leaseMs });
+      await this.mirrorOntoSubjects(tx, jobs.map((j) => ({ kind: j.kind, subjectId: j.subjectId, status: 'running' as const })));
       return jobs;
     });
     if (claimed.length) this.leaseChanged();
@@ -78,8 +78,8 @@ export class Queue {
 
   /** Auto-offline: a dead worker's running jobs go back to the queue, their subjects mirrored. */
   async releaseWorkerLeases(tx: Transaction, workerIds: string[]): Promise<number> {
-    const released = await store.releaseLeasesOf(tx, workerIds);
-    await this.mirror(tx, released.map((r) => ({ kind: r.kind, subjectId: r.subjectId, status: 'queued' as const })));
+    const released = await leases.releaseLeasesOf(tx, workerIds);
+    await this.mirrorOntoSubjects(tx, released.map((r) => ({ kind: r.kind, subjectId: r.subjectId, status: 'queued' as const })));
     return released.length;
   }
 
@@ -93,7 +93,7 @@ export class Queue {
     // Renew at a third of the lease so two missed renewals still leave time, and at least twice a
     // second: a refused renewal is how a cancel reaches a job no LISTEN connection watches (tick).
     const keeper = setInterval(() => {
-      store.extendLease(db, job, leaseMs).then(
+      leases.extendLease(db, job, leaseMs).then(
         (held) => held || controller.abort(new LeaseLostError(job.id)),
         (error: unknown) => log.warn({ err: error }, 'lease renewal failed; will retry'),
       );
@@ -107,17 +107,17 @@ export class Queue {
         log,
         complete: async (write) => {
           await db.transaction(async (tx) => {
-            await store.assertLease(tx, job);
+            await leases.assertLease(tx, job);
             await write?.(tx);
-            await store.markSucceeded(tx, job);
+            await leases.markSucceeded(tx, job);
           });
           completed = true;
         },
       });
       if (!completed) {
         await db.transaction(async (tx) => {
-          await store.assertLease(tx, job);
-          await store.markSucceeded(tx, job);
+          await leases.assertLease(tx, job);
+          await leases.markSucceeded(tx, job);
         });
       }
       log.info('job succeeded');
@@ -139,20 +139,20 @@ export class Queue {
     }
     try {
       return await this.options.db.transaction(async (tx) => {
-        await store.assertLease(tx, job);
+        await leases.assertLease(tx, job);
         if (reason instanceof ShutdownSignal) {
-          await store.markReleased(tx, job);
-          await this.mirror(tx, [{ kind: job.kind, subjectId: job.subjectId, status: 'queued' }]);
+          await leases.markReleased(tx, job);
+          await this.mirrorOntoSubjects(tx, [{ kind: job.kind, subjectId: job.subjectId, status: 'queued' }]);
           log.info('job released for another worker (shutdown)');
           return 'released' as const;
         }
         const message = describeFailure(error);
-        const { outcome, failureKind } = await store.markAttemptFailed(tx, job, {
+        const { outcome, failureKind } = await leases.markAttemptFailed(tx, job, {
           error: message,
           permanent: error instanceof PermanentJobError,
           retryBaseMs: this.options.retryBaseMs,
         });
-        await this.mirror(tx, [{ kind: job.kind, subjectId: job.subjectId, status: outcome === 'failed' ? 'failed' : 'queued', error: message }]);
+        await this.mirrorOntoSubjects(tx, [{ kind: job.kind, subjectId: job.subjectId, status: outcome === 'failed' ? 'failed' : 'queued', error: message }]);
         if (outcome === 'retrying') log.warn({ err: message }, 'job attempt failed; will retry');
         else log.error({ err: message, failureKind }, failureKind === 'repeated' ? 'job failed the same way twice in a row; not retried' : 'job failed for good');
         return outcome;
@@ -170,18 +170,27 @@ export class Queue {
   /** Cancels a queued or running job; the running replica aborts it on the notification. */
   async cancel(jobId: string) {
     const row = await this.options.db.transaction(async (tx) => {
-      const cancelled = await store.cancelJob(tx, jobId);
-      await this.mirror(tx, [{ kind: cancelled.kind, subjectId: cancelled.subjectId, status: 'cancelled', error: 'cancelled by an admin' }]);
+      const cancelled = await leases.cancelJob(tx, jobId);
+      await this.mirrorOntoSubjects(tx, [{ kind: cancelled.kind, subjectId: cancelled.subjectId, status: 'cancelled', error: 'cancelled by an admin' }]);
       return cancelled;
     });
     this.abortLocal(jobId);
     return row;
   }
 
+  /**
+   * For the module that owns the subject, inside the transaction that deletes it: its live
+   * jobs end as cancelled with `reason`, and the replica running one aborts it. Nothing is
+   * mirrored onto the subject, which is gone.
+   */
+  async cancelForSubject(tx: Transaction, subject: { kind: string; subjectId: string }, reason: string): Promise<void> {
+    await leases.cancelJobsOfSubject(tx, { ...subject, reason });
+  }
+
   async retry(jobId: string) {
     return this.options.db.transaction(async (tx) => {
-      const row = await store.retryJob(tx, jobId);
-      await this.mirror(tx, [{ kind: row.kind, subjectId: row.subjectId, status: 'queued' }]);
+      const row = await leases.retryJob(tx, jobId);
+      await this.mirrorOntoSubjects(tx, [{ kind: row.kind, subjectId: row.subjectId, status: 'queued' }]);
       return row;
     });
   }
@@ -209,8 +218,8 @@ export class Queue {
     const result = await this.options.db.transaction(async (tx) => {
       const [lock] = rowsOf<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${CLUSTER_LOCK_KEY}) as locked`));
       if (!lock?.locked) return { ran: false, requeued: 0, enqueued: 0 };
-      const expired = await store.requeueExpired(tx, this.options.retryBaseMs);
-      await this.mirror(
+      const expired = await leases.requeueExpired(tx, this.options.retryBaseMs);
+      await this.mirrorOntoSubjects(
         tx,
         expired.map((r) => ({ kind: r.kind, subjectId: r.subject_id, status: r.status, error: r.last_error })),
       );
@@ -267,7 +276,8 @@ export class Queue {
     return result;
   }
 
-  private async mirror(tx: Transaction, changes: { kind: string; subjectId: string; status: 'queued' | 'running' | 'failed' | 'cancelled'; error?: string }[]) {
+  /** Job status changes, mirrored onto their subjects by each kind's handler (onStatus), in the same transaction. */
+  private async mirrorOntoSubjects(tx: Transaction, changes: { kind: string; subjectId: string; status: 'queued' | 'running' | 'failed' | 'cancelled'; error?: string }[]) {
     const byKind = new Map<string, typeof changes>();
     for (const change of changes) byKind.set(change.kind, [...(byKind.get(change.kind) ?? []), change]);
     for (const [kind, list] of byKind) await this.handlers.get(kind)?.onStatus?.(tx, list);

@@ -1,7 +1,7 @@
 import type { DatabaseHandle } from '../db';
 import type { Logger } from '../log';
 import type { Queue } from './queue';
-import { CANCEL_CHANNEL, JOBS_CHANNEL } from './store';
+import { CANCEL_CHANNEL, JOBS_CHANNEL } from './leases';
 
 export interface WorkerOptions {
   queue: Queue;

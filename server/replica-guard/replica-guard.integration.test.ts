@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { loadConfig } from '../config';
 import { schema } from '../db';
 import { createLogger } from '../log';
-import { createServices, type Services } from '../runtime';
+import { createServices, type Services } from '../boot';
 import { createTestDatabase, type TestDatabase } from '../testing/db';
 import { TEST_DATABASE_URL } from '../testing/env';
 import { errorLines, runToExit, startWorkerProcess, type WorkerProcess } from '../testing/processes';
@@ -138,7 +138,7 @@ const PROCESS_TEST = { timeout: 240_000 };
 
 describe('replica guard as a real process', () => {
   it('npm run worker: DARKROOM_REPLICAS=2 without DATABASE_URL exits non-zero with an ERROR line', PROCESS_TEST, async () => {
-    const run = await runToExit('server/worker.ts', { DATA_DIR: tempDir('worker'), DARKROOM_REPLICAS: '2' });
+    const run = await runToExit('server/boot/worker.ts', { DATA_DIR: tempDir('worker'), DARKROOM_REPLICAS: '2' });
     expect(run.code, run.stderr).not.toBe(0);
     const refusal = errorLines(run).find((l) => l.includes('multi-instance deploy detected'));
     expect(refusal, `${run.stdout}\n${run.stderr}`).toBeDefined();
@@ -150,7 +150,7 @@ describe('replica guard as a real process', () => {
 
   it('npm start: refuses before building the admin UI (run where no build exists) with a pino ERROR line', PROCESS_TEST, async () => {
     const cwd = tempDir('no-build');
-    const run = await runToExit('server/main.ts', { DATA_DIR: tempDir('main'), DARKROOM_REPLICAS: '2' }, cwd);
+    const run = await runToExit('server/boot/main.ts', { DATA_DIR: tempDir('main'), DARKROOM_REPLICAS: '2' }, cwd);
     expect(run.code, run.stderr).not.toBe(0);
     const refusal = run.lines.find((l) => l.level === 50 && String(l.msg).includes('multi-instance deploy detected'));
     expect(refusal?.msg, `${run.stdout}\n${run.stderr}`).toContain('DARKROOM_SINGLE_INSTANCE=1');
@@ -170,13 +170,13 @@ describe('replica guard as a real process', () => {
       first = await startWorkerProcess({ DATA_DIR: dataDir, PREPROCESS_CONCURRENCY: '0', PREPROCESS_TICKER_ENABLED: 'false' }, { startTimeoutMs: 180_000 });
       const env = { DATA_DIR: dataDir, DARKROOM_SINGLE_INSTANCE: '1', PREPROCESS_CONCURRENCY: '0', PREPROCESS_TICKER_ENABLED: 'false' };
 
-      const worker = await runToExit('server/worker.ts', env);
+      const worker = await runToExit('server/boot/worker.ts', env);
       expect(worker.code, worker.stderr).not.toBe(0);
       const workerError = errorLines(worker).find((l) => l.includes('in use by another process'));
       expect(workerError, `${worker.stdout}\n${worker.stderr}`).toContain(`pid ${first.pid}`);
       expect(workerError).toContain('set DATABASE_URL');
 
-      const main = await runToExit('server/main.ts', env, tempDir('no-build'));
+      const main = await runToExit('server/boot/main.ts', env, tempDir('no-build'));
       expect(main.code, main.stderr).not.toBe(0);
       const mainError = main.lines.find((l) => l.level === 50);
       expect(mainError?.msg, `${main.stdout}\n${main.stderr}`).toContain('in use by another process');

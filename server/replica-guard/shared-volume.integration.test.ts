@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { loadConfig } from '../config';
 import { schema } from '../db';
 import { createLogger } from '../log';
-import { createServices, type Services } from '../runtime';
+import { createServices, type Services } from '../boot';
 import { VOLUME_MARKER } from '../storage';
 import { createTestDatabase, type TestDatabase } from '../testing/db';
 import { errorLines, runToExit } from '../testing/processes';
@@ -93,7 +93,7 @@ describe('STORAGE_SHARED=true: every replica must see the one shared volume', ()
     const volume = tempDir('mounted');
     const notMounted = tempDir('not-mounted');
     await start(volume);
-    const run = await runToExit('server/worker.ts', { ...env(notMounted), LOG_LEVEL: 'info', PREPROCESS_CONCURRENCY: '1' });
+    const run = await runToExit('server/boot/worker.ts', { ...env(notMounted), LOG_LEVEL: 'info', PREPROCESS_CONCURRENCY: '1' });
     expect(run.code, run.stderr).not.toBe(0);
     const line = errorLines(run).find((l) => l.includes('STORAGE_SHARED=true'));
     expect(line, `${run.stdout}\n${run.stderr}`).toContain(notMounted);

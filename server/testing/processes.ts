@@ -150,12 +150,12 @@ async function spawnTsxProcess(
 }
 
 /**
- * `npm run worker` as a child: `node --import tsx server/worker.ts`, so the pid is the
+ * `npm run worker` as a child: `node --import tsx server/boot/worker.ts`, so the pid is the
  * worker itself (tsx's CLI forks a grandchild that would outlive a SIGKILL of the parent).
  * Each gets its own DATA_DIR, hence its own worker identity.
  */
 export async function startWorkerProcess(env: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<WorkerProcess> {
-  const { spawned, readyLine } = await spawnTsxProcess('server/worker.ts', env, {
+  const { spawned, readyLine } = await spawnTsxProcess('server/boot/worker.ts', env, {
     what: 'the worker process to start',
     line: (l) => l.msg === 'worker started',
     timeoutMs: options.startTimeoutMs ?? 60_000,
@@ -173,7 +173,7 @@ export async function startWorkerProcess(env: Record<string, string>, options: {
 }
 
 /**
- * `npm start` as a child: `node --import tsx server/main.ts` on 127.0.0.1:`port`, with its
+ * `npm start` as a child: `node --import tsx server/boot/main.ts` on 127.0.0.1:`port`, with its
  * own DATA_DIR (hence its own worker identity, read from DATA_DIR/worker-id). Needs a Next
  * build in .next/ (main.ts would otherwise build one itself, which no test should wait for).
  * Resolves once it logs "Darkroom is serving".
@@ -181,7 +181,7 @@ export async function startWorkerProcess(env: Record<string, string>, options: {
 export async function startServerProcess(env: Record<string, string>, options: { port: number; startTimeoutMs?: number }): Promise<ServerProcess> {
   if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('startServerProcess needs a Next production build: run `npx next build` first');
   const { spawned } = await spawnTsxProcess(
-    'server/main.ts',
+    'server/boot/main.ts',
     { HOST: '127.0.0.1', ...env, PORT: String(options.port) },
     {
       what: `the production server on port ${options.port} to serve`,
@@ -221,7 +221,7 @@ const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
  * Runs an entry point (`npm run worker`, `npm start`) to its exit, with only the given
  * environment (nothing of the test runner's); for startups that must refuse.
  */
-export async function runToExit(entry: 'server/worker.ts' | 'server/main.ts', env: Record<string, string>, cwd = ROOT): Promise<Exited> {
+export async function runToExit(entry: 'server/boot/worker.ts' | 'server/boot/main.ts', env: Record<string, string>, cwd = ROOT): Promise<Exited> {
   const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, entry)], {
     cwd,
     env: { NODE_ENV: 'production', ...childBaseEnv(), LOG_LEVEL: 'info', ...env },

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadConfig } from '../config';
 import { type DatabaseKind, openDatabase } from '../db';
 import { createLogger, type Logger } from '../log';
-import { createServices, type Services } from '../runtime';
+import { createServices, type Services } from '../boot';
 import { createTestDatabase } from './db';
 
 export const TEST_BASE_URL = 'http://localhost:3000';

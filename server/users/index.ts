@@ -27,9 +27,19 @@ const SETUP_LOCK_KEY = 0x6f776e72;
 
 const toDto = (row: typeof users.$inferSelect): UserDto => userDto.parse({ ...row, createdAt: row.createdAt.toISOString() });
 
-export async function countUsers(ctx: UsersContext): Promise<number> {
-  const [row] = await ctx.db.select({ n: count() }).from(users);
+/** All users, or only the active (or deactivated) ones. */
+export async function countUsers(ctx: UsersContext, filter: { active?: boolean } = {}): Promise<number> {
+  const [row] = await ctx.db
+    .select({ n: count() })
+    .from(users)
+    .where(filter.active === undefined ? undefined : eq(users.active, filter.active));
   return row?.n ?? 0;
+}
+
+/** The active flag as stored now; false for a user that no longer exists. */
+export async function isUserActive(ctx: UsersContext, userId: string): Promise<boolean> {
+  const [row] = await ctx.db.select({ active: users.active }).from(users).where(eq(users.id, userId));
+  return row?.active ?? false;
 }
 
 async function insertUser(

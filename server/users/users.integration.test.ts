@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../db';
 import { ConflictError } from '../errors';
 import { createTestDatabase, type TestDatabase } from '../testing/db';
-import { countSessions, countUsers, createUser, listUsers, setUserActive, setupOwner } from '.';
+import { countSessions, countUsers, createUser, isUserActive, listUsers, setUserActive, setupOwner } from '.';
 
 describe.each(['postgres', 'pglite'] as const)('users on %s', (kind) => {
   let database: TestDatabase;
@@ -46,6 +46,19 @@ describe.each(['postgres', 'pglite'] as const)('users on %s', (kind) => {
     const updated = await setUserActive(ctx(), { id: user.id, active: false, actorId: owner?.id ?? '' });
     expect(updated.active).toBe(false);
     expect(await countSessions(ctx(), user.id)).toBe(0);
+  });
+
+  it('counts users, and active users apart; a deactivated or unknown user is not active', async () => {
+    const owner = (await listUsers(ctx(), { limit: 100 })).items.find((u) => u.role === 'owner');
+    const user = await createUser(ctx(), { email: 'counted@example.com', password: 'password-1', name: 'C' });
+    const before = { total: await countUsers(ctx()), active: await countUsers(ctx(), { active: true }) };
+    expect(await isUserActive(ctx(), user.id)).toBe(true);
+    await setUserActive(ctx(), { id: user.id, active: false, actorId: owner?.id ?? '' });
+    expect(await countUsers(ctx())).toBe(before.total);
+    expect(await countUsers(ctx(), { active: true })).toBe(before.active - 1);
+    expect(await countUsers(ctx(), { active: false })).toBe(before.total - before.active + 1);
+    expect(await isUserActive(ctx(), user.id)).toBe(false);
+    expect(await isUserActive(ctx(), 'no-such-user')).toBe(false);
   });
 
   it('pages through users with a stable cursor', async () => {

@@ -1,5 +1,5 @@
 import { nextMountedRequest } from '../../../../server/http/client-ip';
-import { getServices } from '../../../../server/runtime';
+import { getServices } from '../../../../server/boot';
 
 // Adapter only: better-auth's handler for `next dev` and Vercel, with the client address
 // decided here, never passed through from the client (docs/multi-replica.md).

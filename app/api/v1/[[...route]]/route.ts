@@ -1,6 +1,6 @@
 import { getApp } from '../../../../hono';
 import { nextMountedRequest } from '../../../../server/http/client-ip';
-import { getServices } from '../../../../server/runtime';
+import { getServices } from '../../../../server/boot';
 
 // Adapter only: `next dev` and Vercel reach the same Hono app the production server uses.
 // The client address is decided here, never passed through from the client (docs/multi-replica.md).

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBackground } from '../../server/runtime';
+import { startBackground } from '../../server/boot';
 import { until } from '../../server/testing/processes';
 import { formData, makeJpeg } from '../../server/testing/photos';
 import { createTestClient, type TestClient } from '../testing/client';
@@ -13,7 +13,7 @@ type Image = {
   variants: { width: number; format: string; url: string; bytes: number }[];
 };
 
-describe('20 JPEGs through the API on PostgreSQL', () => {
+describe('photos uploaded through the API on PostgreSQL, one and then a batch of 19,', () => {
   let t: TestClient;
   let cookie: string;
   let stop: () => Promise<void>;

@@ -2,11 +2,12 @@
  * A replica that only develops photos (`npm run worker`): the same background drivers as
  * `npm start` without HTTP. Needs DATABASE_URL: the embedded database belongs to one process.
  */
-import { ConfigError, loadConfig, maskUrlCredentials } from './config';
-import { DatabaseLockedError } from './db/pglite-lock';
-import { createLogger } from './log';
-import { ReplicaGuardError } from './replica-guard';
-import { createServices, startBackground } from './runtime';
+import { ConfigError, loadConfig, maskUrlCredentials } from '../config';
+import { DatabaseLockedError } from '../db/pglite-lock';
+import { createLogger } from '../log';
+import { ReplicaGuardError } from '../replica-guard';
+import { startBackground } from './background';
+import { createServices } from './runtime';
 
 async function main() {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+/** The preprocess_jobs rows and their leases: every statement the queue runs on its table, fenced by lease token where a result is written. */
+import { type AnyColumn, and, asc, desc, eq, exists, inArray, lte, sql } from 'drizzle-orm';
 import type { JobFailureKind } from '../../drizzle/schema';
 import { type Database, rowsOf, schema, type Transaction } from '../db';
 import { ConflictError, NotFoundError } from '../errors';
@@ -40,6 +41,15 @@ export async function insertJob(
   if (row) await db.execute(sql`select pg_notify(${JOBS_CHANNEL}, ${input.kind})`);
   return row?.id;
 }
+
+/** For another module's query: true where `subjectId` (a column of its own) has a queued or running job of `kind`. */
+export const hasLiveJob = (db: Db, kind: string, subjectId: AnyColumn) =>
+  exists(
+    db
+      .select({ one: sql`1` })
+      .from(jobs)
+      .where(and(eq(jobs.kind, kind), eq(jobs.subjectId, subjectId), inArray(jobs.status, ['queued', 'running']))),
+  );
 
 /** FOR UPDATE SKIP LOCKED: concurrent claimers never block on, or share, a job. */
 export async function claimJobs(tx: Transaction, input: { workerId: string; limit: number; leaseMs: number }): Promise<LeasedJob[]> {
@@ -168,6 +178,16 @@ export async function cancelJob(tx: Transaction, id: string) {
   }
   await tx.execute(sql`select pg_notify(${CANCEL_CHANNEL}, ${id})`);
   return row;
+}
+
+/** Every live job of a subject that no longer exists ends as cancelled; a running one hears it at once. */
+export async function cancelJobsOfSubject(tx: Transaction, input: { kind: string; subjectId: string; reason: string }): Promise<void> {
+  const rows = await tx
+    .update(jobs)
+    .set({ status: 'cancelled', lastError: input.reason, leaseToken: null, leaseExpiresAt: null, finishedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(eq(jobs.kind, input.kind), eq(jobs.subjectId, input.subjectId), inArray(jobs.status, ['queued', 'running'])))
+    .returning({ id: jobs.id });
+  for (const row of rows) await tx.execute(sql`select pg_notify(${CANCEL_CHANNEL}, ${row.id})`);
 }
 
 export async function retryJob(tx: Transaction, id: string) {

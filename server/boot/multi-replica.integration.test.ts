@@ -6,10 +6,11 @@ import { formData, makeJpeg } from '../testing/photos';
 import { type LogLine, startServerProcess, until } from '../testing/processes';
 import { freePort, type PrivateRedis, startPrivateRedis } from '../testing/redis';
 import { listBucket, startS3rver, type TestS3 } from '../testing/s3';
-import { type AdminImage, type AdminJob, call, diagnosticsOf, ensureNextBuild, NEXT_BUILD_TIMEOUT_MS, OWNER, type Replica, replicaEnv, sleep, startTickLoop, status, type StatusBody, tokenOf } from './deployment';
+import { type AdminImage, type AdminJob, call, diagnosticsOf, OWNER, type Replica, replicaEnv, sleep, startTickLoop, status, type StatusBody, tokenOf } from '../testing/deployment';
+import { ensureNextBuild, NEXT_BUILD_TIMEOUT_MS } from '../testing/next-build';
 
 /*
- * Three production servers (`node --import tsx server/main.ts`) as one deployment: one
+ * Three production servers (`node --import tsx server/boot/main.ts`) as one deployment: one
  * PostgreSQL database, one Redis (a private one, so the test can take it away), one S3
  * bucket, one auth secret; DATA_DIR, PORT and BETTER_AUTH_URL are per replica. An
  * external cron calls the tick endpoint on rotating replicas all along. Mid-run one

@@ -1,12 +1,13 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { API_BASE, AUTH_BASE } from '../http/paths';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 export interface Routes {
-  /** /api/v1/* */
+  /** API_BASE/* */
   api: Listener;
-  /** /api/auth/* */
+  /** AUTH_BASE/* */
   auth: Listener;
   /** everything else (Next) */
   web: Listener;
@@ -42,7 +43,7 @@ export function createHttpServer(routes: Routes) {
   const server = http.createServer((req, res) => {
     setClientIp(req, routes);
     const url = req.url ?? '/';
-    const target = url.startsWith('/api/v1/') || url === '/api/v1' ? routes.api : url.startsWith('/api/auth/') ? routes.auth : routes.web;
+    const target = url.startsWith(`${API_BASE}/`) || url === API_BASE ? routes.api : url.startsWith(`${AUTH_BASE}/`) ? routes.auth : routes.web;
     Promise.resolve(target(req, res)).catch((error: unknown) => {
       if (!res.headersSent) {
         res.statusCode = 500;

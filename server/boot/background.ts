@@ -1,6 +1,6 @@
-import { configureSharp } from './images';
-import { startTicker, startWorker } from './queue';
-import { checkWorkerIdentity } from './replica-guard';
+import { configureSharp } from '../images';
+import { startTicker, startWorker } from '../queue';
+import { checkWorkerIdentity } from '../replica-guard';
 import type { Services } from './runtime';
 
 /**

@@ -3,10 +3,8 @@
  * one Redis and one S3 bucket, how to talk to them, and the external cron calling tick.
  */
 import type { AvailabilityStatus } from '../availability';
-import type { ServerProcess } from '../testing/processes';
-import { s3Env, type TestS3 } from '../testing/s3';
-
-export { ensureNextBuild, NEXT_BUILD_TIMEOUT_MS } from '../testing/next-build';
+import type { ServerProcess } from './processes';
+import { s3Env, type TestS3 } from './s3';
 
 export const TICK_SECRET = 'multi-replica-tick-secret-5c1e9a';
 export const OWNER = { email: 'owner@example.com', password: 'owner-password', name: 'Owner' };
@@ -47,7 +45,7 @@ export interface AdminJob {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 
-/** variants/<imageId>/<token>/<width>.<format> (server/storage variantKey). */
+/** variants/<imageId>/<token>/<width>.<format> (server/images/keys.ts variantKey). */
 export const tokenOf = (key: string) => key.split('/')[2];
 
 /** What every replica shares: fast leases, heartbeats and sweeps so the scenario fits in a minute. */

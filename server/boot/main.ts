@@ -1,15 +1,12 @@
-/*
- * The production entry (`npm start`): composes Next's handler with the API server of
- * server/boot/http.ts, which is why it may import Next (eslint override in eslint.config.mjs).
- */
-import next from 'next';
-import { createProductionServer } from './boot/http';
-import { ConfigError, loadConfig, defaultToProductionEnv, maskUrlCredentials } from './config';
-import { DatabaseLockedError } from './db/pglite-lock';
-import { createLogger } from './log';
-import { ReplicaGuardError } from './replica-guard';
-import { ensureNextBuild } from './http/next-build';
-import { createServices, setServices, startBackground } from './runtime';
+/* The production entry (`npm start`): services, background and the HTTP server of http.ts. */
+import { ConfigError, loadConfig, defaultToProductionEnv, maskUrlCredentials } from '../config';
+import { DatabaseLockedError } from '../db/pglite-lock';
+import { createLogger } from '../log';
+import { ReplicaGuardError } from '../replica-guard';
+import { createProductionServer, startNext } from './http';
+import { ensureNextBuild } from './next-build';
+import { startBackground } from './background';
+import { createServices, setServices } from './runtime';
 
 const HELP = `Darkroom — self-hosted photo library
 
@@ -35,11 +32,8 @@ async function main() {
   ensureNextBuild(dir, log);
   setServices(services);
 
-  const nextApp = next({ dev: false, dir, hostname: config.host, port: config.port });
-  await nextApp.prepare();
-  const handleNext = nextApp.getRequestHandler();
-
-  const http = createProductionServer(services, (req, res) => handleNext(req, res));
+  const web = await startNext({ dir, host: config.host, port: config.port });
+  const http = createProductionServer(services, web.handle);
   http.server.on('handlerError', (error: unknown) => log.error({ err: error }, 'request handler failed'));
   const stopBackground = await startBackground(services);
   const port = await http.listen(config.port, config.host);
@@ -52,7 +46,7 @@ async function main() {
     log.info({ signal }, 'shutting down');
     await http.close();
     await stopBackground();
-    await nextApp.close().catch(() => {});
+    await web.close().catch(() => {});
     await services.close();
     log.info('stopped');
     process.exit(0);

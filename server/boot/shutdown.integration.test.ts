@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type LogLine, until } from './testing/processes';
-import { childBaseEnv } from './testing/env';
+import { type LogLine, until } from '../testing/processes';
+import { childBaseEnv } from '../testing/env';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const groupAlive = (pgid: number) => {
   try {

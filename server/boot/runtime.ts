@@ -1,22 +1,19 @@
 import os from 'node:os';
 import path from 'node:path';
-import { type Auth, authRequestHandler, createAuth, resolveAuthSecret, type AuthSecret } from './auth';
-import { type AvailabilityStatus, createStatusReader, Fleet, fleetSweeps } from './availability';
-import { authRateLimitStore, type Cache, type CacheManager, createCacheManager, createRateLimiter, type RateLimiter } from './cache';
-import { APP_VERSION, loadConfig, type Config } from './config';
-import { secureDataDir } from './data-dir';
-import { type Database, type DatabaseHandle, openDatabase } from './db';
-import { AUTH_BODY_MAX_BYTES, BODY_IDLE_MS, withBodyLimit } from './http/body-limit';
-import { createLogger, type Logger } from './log';
-import { type LibraryContext, registerDevelopJob, storageSweepDuty, storageSweepOptions } from './images';
-import { Queue } from './queue';
-import { connectRedis, type Redis } from './redis';
-import { checkPlatformSignals, checkReplicaGuard, checkSharedVolume } from './replica-guard';
-import { createStorage, type Storage } from './storage';
-import { ensureOwner } from './users';
-import { workerIdentity } from './workers/identity';
-
-export { startBackground } from './background';
+import { type Auth, authRequestHandler, createAuth, resolveAuthSecret, type AuthSecret } from '../auth';
+import { type AvailabilityStatus, createStatusReader, Fleet, fleetSweeps, workerIdentity } from '../availability';
+import { authRateLimitStore, type Cache, type CacheManager, createCacheManager, createRateLimiter, type RateLimiter } from '../cache';
+import { APP_VERSION, loadConfig, type Config } from '../config';
+import { secureDataDir } from '../data-dir';
+import { type Database, type DatabaseHandle, openDatabase } from '../db';
+import { AUTH_BODY_MAX_BYTES, BODY_IDLE_MS, withBodyLimit } from '../http/body-limit';
+import { createLogger, type Logger } from '../log';
+import { type ImagesContext, registerDevelopJob, storageSweepDuty, storageSweepOptions } from '../images';
+import { Queue } from '../queue';
+import { connectRedis, type Redis } from '../redis';
+import { checkPlatformSignals, checkReplicaGuard, checkSharedVolume } from '../replica-guard';
+import { createStorage, type Storage } from '../storage';
+import { ensureOwner } from '../users';
 
 /** The cache namespace of the public read API; every admin write invalidates it. */
 export const PUBLIC_CACHE = 'public';
@@ -34,7 +31,7 @@ export interface Services {
   redis?: Redis;
   storage: Storage;
   queue: Queue;
-  library: LibraryContext;
+  images: ImagesContext;
   fleet: Fleet;
   readStatus(): Promise<AvailabilityStatus>;
   cache: { manager: CacheManager; public: Cache; limits: { upload: RateLimiter; tick: RateLimiter } };
@@ -120,10 +117,10 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     queue.addClusterDuty(fleetSweeps(fleet, queue));
     const publicCache = cacheManager.cache(PUBLIC_CACHE);
     const invalidatePublic = () => publicCache.invalidateAll();
-    const library: LibraryContext = { db: database.db, storage, queue, log: log.child({ module: 'images' }), limits: config.upload, invalidatePublic };
+    const images: ImagesContext = { db: database.db, storage, queue, log: log.child({ module: 'images' }), limits: config.upload, invalidatePublic };
     // images → queue: the develop handler is registered here, at boot.
-    registerDevelopJob(library);
-    queue.addClusterDuty(storageSweepDuty(library, storageSweepOptions(config)));
+    registerDevelopJob(images);
+    queue.addClusterDuty(storageSweepDuty(images, storageSweepOptions(config)));
     if (config.admin) {
       const owner = await ensureOwner({ db: database.db }, config.admin);
       if (owner) log.info({ userId: owner.id }, 'owner account created from ADMIN_EMAIL');
@@ -140,7 +137,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       redis,
       storage,
       queue,
-      library,
+      images,
       fleet,
       readStatus: createStatusReader(fleet),
       cache: {

@@ -1,0 +1,41 @@
+/** What this installation runs on, for the admin dashboard (GET /admin/system and the dashboard page). */
+import { type AccessContext, requireAccess } from '../auth';
+import { z } from 'zod';
+import { APP_VERSION, cacheModes, type Config } from '../config';
+import { databaseKinds, type DatabaseHandle } from '../db';
+import type { Redis } from '../redis';
+import { countUsers } from '../users';
+
+export const systemOverview = z
+  .object({
+    users: z.object({ total: z.number().int(), active: z.number().int() }),
+    database: z.enum(databaseKinds),
+    cacheMode: z.enum(cacheModes),
+    redis: z.enum(['connected', 'unreachable', 'not-configured']),
+    version: z.string(),
+  })
+  .meta({ id: 'SystemOverview' });
+export type SystemOverview = z.infer<typeof systemOverview>;
+
+export interface SystemContext extends AccessContext {
+  database: Pick<DatabaseHandle, 'kind'>;
+  config: Pick<Config, 'cacheMode' | 'redisUrl'>;
+  redis?: Pick<Redis, 'status'>;
+}
+
+/**
+ * What exists now, for the admin dashboard. `credentials` are the caller's request headers:
+ * the session and role are checked here, whoever calls (AccessDeniedError otherwise).
+ */
+export async function getSystemOverview(ctx: SystemContext, credentials: Headers): Promise<SystemOverview> {
+  await requireAccess(ctx, credentials, 'admin');
+  const { db, database, config, redis } = ctx;
+  const [total, active] = await Promise.all([countUsers({ db }), countUsers({ db }, { active: true })]);
+  return {
+    users: { total, active },
+    database: database.kind,
+    cacheMode: config.cacheMode,
+    redis: !config.redisUrl ? 'not-configured' : redis?.status === 'ready' ? 'connected' : 'unreachable',
+    version: APP_VERSION,
+  };
+}
