@@ -78,16 +78,19 @@ const baseEnv = {
   AUTH_SIGN_IN_LIMIT_PER_MINUTE: '60',
 };
 
+// Two ports from DARKROOM_E2E_PORT (default 3210): lets two checkouts run their e2e side by side.
+const E2E_PORT = Number(process.env.DARKROOM_E2E_PORT ?? 3210);
+
 const servers = [
   {
     name: 'pglite',
-    port: 3210,
+    port: E2E_PORT,
     databaseLabel: 'Embedded (PGlite)',
     env: { DATA_DIR: scratch.pgliteDir, DATABASE_URL: '' },
   },
   {
     name: 'postgres',
-    port: 3211,
+    port: E2E_PORT + 1,
     databaseLabel: 'PostgreSQL',
     env: { DATA_DIR: scratch.postgresDir, DATABASE_URL: postgresUrl.toString() },
   },
