@@ -12,6 +12,8 @@ export const albums = pgTable(
     // New albums start private: nothing is published by accident.
     visibility: text('visibility', { enum: visibilities }).notNull().default('private'),
     allowGps: boolean('allow_gps').notNull().default(false),
+    // Visitors may download the original file (never by default).
+    allowDownload: boolean('allow_download').notNull().default(false),
     coverImageId: text('cover_image_id'),
     position: integer('position').notNull().default(0),
     ...timestamps,

@@ -5,3 +5,4 @@ export * from './images';
 export * from './jobs';
 export * from './settings';
 export * from './workers';
+export * from './shares';

@@ -15,6 +15,7 @@ const toDto = (row: AlbumRow, imageCount: number): AlbumDto => ({
   description: row.description,
   visibility: row.visibility,
   allowGps: row.allowGps,
+  allowDownload: row.allowDownload,
   coverImageId: row.coverImageId,
   position: row.position,
   imageCount,

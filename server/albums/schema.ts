@@ -18,6 +18,7 @@ export const createAlbumInput = z
     description: z.string().trim().max(5000).default(''),
     visibility: z.enum(visibilities).default('private'),
     allowGps: z.boolean().default(false),
+    allowDownload: z.boolean().default(false),
     position: position.optional(),
   })
   .strict()
@@ -31,6 +32,7 @@ export const updateAlbumInput = z
     description: z.string().trim().max(5000).optional(),
     visibility: z.enum(visibilities).optional(),
     allowGps: z.boolean().optional(),
+    allowDownload: z.boolean().optional(),
     coverImageId: z.string().max(64).nullable().optional(),
     position: position.optional(),
   })
@@ -46,6 +48,7 @@ export const albumDto = z
     description: z.string(),
     visibility: z.enum(visibilities),
     allowGps: z.boolean(),
+    allowDownload: z.boolean(),
     coverImageId: z.string().nullable(),
     position: z.number().int(),
     imageCount: z.number().int(),

@@ -28,6 +28,7 @@ export function AlbumEditForm({ album, onSave, onCancel }: Props) {
         description: String(form.get('description') ?? ''),
         visibility: oneOf(VISIBILITIES, form.get('visibility')),
         allowGps: form.get('allowGps') === 'on',
+        allowDownload: form.get('allowDownload') === 'on',
         coverImageId: cover,
       });
     } finally {
@@ -50,6 +51,10 @@ export function AlbumEditForm({ album, onSave, onCancel }: Props) {
         <label className="check">
           <input type="checkbox" name="allowGps" defaultChecked={album.allowGps} />
           Show GPS publicly
+        </label>
+        <label className="check">
+          <input type="checkbox" name="allowDownload" defaultChecked={album.allowDownload} />
+          Visitors may download originals
         </label>
       </div>
       <label>Description<textarea name="description" defaultValue={album.description} maxLength={5000} rows={3} /></label>
