@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SITE } from '../../server/settings';
+import { readAtomFeed, readSiteSettings } from '../../server/site';
 import { createTestClient, type TestClient } from '../testing/client';
 
 let t: TestClient;
@@ -58,6 +59,14 @@ describe('GET/PUT /admin/settings', () => {
 
     await t.api('/admin/settings', { method: 'PUT', cookie: owner.cookie, json: { title: 'Fresh', description: '' } });
     expect((await t.services.cache.public.get(marker)).value).toBeUndefined();
+  });
+
+  it('the page metadata and the feed show a saved change at the next read, though both were cached', async () => {
+    await readSiteSettings(t.services);
+    await readAtomFeed(t.services);
+    await t.api('/admin/settings', { method: 'PUT', cookie: owner.cookie, json: { title: 'Salt & Light', description: 'Harbour' } });
+    expect(await readSiteSettings(t.services)).toEqual({ title: 'Salt & Light', description: 'Harbour' });
+    expect((await readAtomFeed(t.services)).value).toContain('<title>Salt &amp; Light</title>');
   });
 
   it('is documented in the OpenAPI document with the SiteSettings shape', async () => {
