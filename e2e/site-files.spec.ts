@@ -77,7 +77,7 @@ test('the Settings page saves the site title: pages take it as their title and l
   await page.getByLabel('Site title').fill(' ');
   await page.getByLabel('Site title').evaluate((input) => input.removeAttribute('required'));
   await page.getByRole('button', { name: 'Save settings' }).click();
-  await expect(page.getByRole('alert')).toContainText('Title is required');
+  await expect(page.locator('form').getByRole('alert')).toContainText('Title is required');
 
   await page.getByLabel('Site title').fill(before);
   await page.getByRole('button', { name: 'Save settings' }).click();
