@@ -20,7 +20,7 @@ async function screenshot(page: Page, name: string) {
 }
 
 for (const scheme of ['light', 'dark'] as const) {
-  test(`admin at 390 px (${scheme}): the menu toggles by keyboard and pointer; library, upload and jobs fit the screen`, async ({ ownerPage: page }) => {
+  test(`admin at 390 px (${scheme}): the menu toggles by keyboard and pointer; upload, library and jobs fit the screen`, async ({ ownerPage: page }) => {
     test.setTimeout(120_000);
     await page.emulateMedia({ colorScheme: scheme });
     await page.goto('/admin');
@@ -53,24 +53,25 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.keyboard.press('Enter');
     await expect(menu).toHaveAttribute('aria-expanded', 'false');
 
-    // Library: following a link closes the menu.
-    await menu.click();
-    await links.getByRole('link', { name: 'Library' }).click();
-    await expect(page).toHaveURL(/\/admin\/library$/);
-    await expect(page.getByRole('heading', { name: 'Library' })).toBeVisible();
-    await expect(menu).toHaveAttribute('aria-expanded', 'false');
-    await expectNoSidewaysScroll(page, 'the library');
-    await screenshot(page, `${scheme}-library`);
-
-    // Upload: a photo with a long name, so the row has to fit it on the phone.
+    // Upload (following a link closes the menu): a photo with a long name, so the row has to fit the phone.
     await menu.click();
     await links.getByRole('link', { name: 'Upload' }).click();
     await expect(page).toHaveURL(/\/admin\/upload$/);
+    await expect(menu).toHaveAttribute('aria-expanded', 'false');
     const buffer = await makeJpeg({ width: 640, height: 427, seed: scheme === 'light' ? 901 : 902 });
     await dropFiles(page.getByTestId('drop-zone'), [{ name: LONG_NAME, mimeType: 'image/jpeg', buffer }]);
     await expect(page.getByTestId(`upload-${LONG_NAME}`).getByText('Uploaded', { exact: true })).toBeVisible({ timeout: 30_000 });
     await expectNoSidewaysScroll(page, 'the upload page');
     await screenshot(page, `${scheme}-upload`);
+
+    // Library: the photo just uploaded is in the grid.
+    await menu.click();
+    await links.getByRole('link', { name: 'Library' }).click();
+    await expect(page).toHaveURL(/\/admin\/library$/);
+    await expect(page.getByRole('heading', { name: 'Library' })).toBeVisible();
+    await expect(page.getByRole('list', { name: 'Photos' }).getByRole('link').first()).toBeVisible();
+    await expectNoSidewaysScroll(page, 'the library');
+    await screenshot(page, `${scheme}-library`);
 
     // Jobs: the table may scroll inside its own box, never the page.
     await menu.click();
