@@ -32,13 +32,16 @@ describe('GET/PUT /admin/settings', () => {
     expect(await (await t.api('/admin/settings', { cookie: owner.cookie })).json()).toEqual({ title: 'North Light', description: 'Coast and fog' });
   });
 
-  it('refuses an empty title or a missing field in the error envelope, and keeps the saved value', async () => {
+  it('refuses an empty title, a missing field or control characters in the error envelope, and keeps the saved value', async () => {
     const saved = await (await t.api('/admin/settings', { cookie: owner.cookie })).json();
     const empty = await t.api('/admin/settings', { method: 'PUT', cookie: owner.cookie, json: { title: '   ', description: '' } });
     expect(empty.status).toBe(400);
     expect(await errorOf(empty)).toMatchObject({ code: 'VALIDATION_FAILED', message: 'title: Title is required' });
     const missing = await t.api('/admin/settings', { method: 'PUT', cookie: owner.cookie, json: { title: 'Only a title' } });
     expect(missing.status).toBe(400);
+    const control = await t.api('/admin/settings', { method: 'PUT', cookie: owner.cookie, json: { title: 'Night\u0000\u001b[31m', description: '' } });
+    expect(control.status).toBe(400);
+    expect((await errorOf(control)).code).toBe('VALIDATION_FAILED');
     expect(await (await t.api('/admin/settings', { cookie: owner.cookie })).json()).toEqual(saved);
   });
 
