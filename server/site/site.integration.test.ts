@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../db';
 import { updateSiteSettings } from '../settings';
+import { type PrivateRedis, startPrivateRedis } from '../testing/redis';
 import { createTestServices, type TestServices } from '../testing/services';
 import { FEED_SIZE, readAtomFeed, readSitemap, readSiteSettings } from '.';
 
@@ -104,3 +105,27 @@ describe.each(['pglite', 'postgres'] as const)('sitemap and Atom feed on %s', (k
   });
 });
 
+describe('the feed with CACHE_MODE=strict', () => {
+  let redis: PrivateRedis;
+  let services: TestServices;
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    services = await createTestServices('postgres', { REDIS_URL: redis.url, CACHE_MODE: 'strict', PREPROCESS_TICKER_ENABLED: 'false' });
+    await seed(services);
+  });
+  afterAll(async () => {
+    await services.close();
+    await redis.kill();
+  });
+
+  it('is shared through Redis while it is up, and read fresh (uncached, never stale) while it is down', async () => {
+    expect((await readAtomFeed(services)).backend).toBe('redis');
+    expect((await readAtomFeed(services)).hit).toBe(true);
+
+    await redis.kill();
+    await updateSiteSettings(services, { title: 'Written while Redis was away', description: '' }); // no invalidation can reach anyone
+    const down = await readAtomFeed(services);
+    expect(down.backend).toBe('none');
+    expect(down.value).toContain('<title>Written while Redis was away</title>');
+  });
+});
