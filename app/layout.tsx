@@ -14,7 +14,7 @@ export async function generateMetadata(): Promise<Metadata> {
   return {
     metadataBase: new URL(base), // link previews need absolute URLs
     title: { default: site.title, template: `%s · ${site.title}` },
-    description: site.description,
+    description: site.description || undefined,
     alternates: { types: { 'application/atom+xml': [{ url: absoluteUrl(base, '/feed.xml'), title: site.title }] } },
   };
 }

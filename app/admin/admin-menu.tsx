@@ -2,7 +2,7 @@
 import { usePathname } from 'next/navigation';
 import { type KeyboardEvent, type ReactNode, useRef, useState } from 'react';
 
-export const ADMIN_MENU_ID = 'admin-menu';
+const ADMIN_MENU_ID = 'admin-menu';
 
 /**
  * On a narrow screen the admin links fold behind a Menu button (CSS shows both the button
