@@ -40,6 +40,7 @@ const PAGE_MARKERS: Record<string, string[]> = {
   '/admin/jobs': ['"JobsMonitor"'],
   '/admin/library': ['"Library"'],
   [`/admin/library/${SAMPLE_ID}`]: ['"ImageDetail"', `"id":"${SAMPLE_ID}"`],
+  '/admin/settings': ['"SettingsForm"'],
   '/admin/upload': ['"Uploader"'],
   '/admin/users': ['"UsersManager"'],
 };

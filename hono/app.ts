@@ -19,6 +19,7 @@ import { sameOrigin } from './middleware/same-origin';
 import { preprocessRoutes } from './preprocess';
 import { publicRoutes } from './public';
 import { createRouter } from './router';
+import { settingsRoutes } from './settings';
 import { setupRoutes } from './setup';
 import { statusRoutes } from './status';
 import { systemRoutes } from './system';
@@ -71,7 +72,8 @@ export function createApp(services: Services) {
     .route('/admin/albums', albumsRoutes)
     .route('/admin/tags', tagsRoutes)
     .route('/admin/jobs', jobsRoutes)
-    .route('/admin/workers', workersRoutes);
+    .route('/admin/workers', workersRoutes)
+    .route('/admin/settings', settingsRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',

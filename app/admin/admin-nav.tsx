@@ -10,6 +10,7 @@ const LINKS: { href: string; label: string; ownerOnly?: boolean }[] = [
   { href: '/admin/jobs', label: 'Jobs' },
   { href: '/admin/fleet', label: 'Fleet' },
   { href: '/admin/users', label: 'Users', ownerOnly: true },
+  { href: '/admin/settings', label: 'Settings' },
 ];
 
 /** The dashboard matches only itself; every other section also owns its sub-pages (/admin/library/<id>). */

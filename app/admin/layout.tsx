@@ -1,6 +1,7 @@
 import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { pageAccess } from '../_lib/access';
+import { AdminMenu } from './admin-menu';
 import { AdminNav } from './admin-nav';
 import { SignOutButton } from './sign-out-button';
 
@@ -29,10 +30,12 @@ export default async function AdminLayout({ children }: { children: ReactNode })
     <div className="shell">
       <nav aria-label="Admin">
         <span className="brand">DARKROOM</span>
-        <AdminNav isOwner={user.role === 'owner'} />
-        <span className="spacer" />
-        <span className="who" data-testid="signed-in-as">{user.email}</span>
-        <SignOutButton />
+        <AdminMenu>
+          <AdminNav isOwner={user.role === 'owner'} />
+          <span className="spacer" />
+          <span className="who" data-testid="signed-in-as">{user.email}</span>
+          <SignOutButton />
+        </AdminMenu>
       </nav>
       <main>{children}</main>
     </div>

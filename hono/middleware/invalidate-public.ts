@@ -3,7 +3,7 @@ import { CacheBackendUnavailableError } from '../../server/cache';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
 
-const PUBLIC_WRITES = /^\/api\/v1\/admin\/(images|albums|tags)(\/|$)/;
+const PUBLIC_WRITES = /^\/api\/v1\/admin\/(images|albums|tags|settings)(\/|$)/;
 
 /**
  * After every successful admin write that can change what the public API shows, drop the
