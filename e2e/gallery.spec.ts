@@ -137,6 +137,8 @@ test('a visitor browses home → album → photo (modal, keys, EXIF) → back at
   await expect(page).toHaveURL(new RegExp(`/p/${apiOrder[5]}$`));
   await expect(modal.getByTestId('photo-view')).toHaveAttribute('data-photo-id', apiOrder[5] ?? '');
   await page.keyboard.press('ArrowLeft');
+  await expect(page).toHaveURL(new RegExp(`/p/${apiOrder[4]}$`));
+  await expect(modal.getByTestId('photo-view')).toHaveAttribute('data-photo-id', apiOrder[4] ?? '');
   await page.keyboard.press('ArrowLeft');
   await expect(page).toHaveURL(new RegExp(`/p/${apiOrder[3]}$`));
   await expect(modal.getByTestId('photo-view')).toHaveAttribute('data-photo-id', apiOrder[3] ?? '');
