@@ -131,6 +131,7 @@ test('a visitor browses home → album → photo (modal, keys, EXIF) → back at
   await expect(exif.getByTestId('exif-focal-length')).toContainText('35 mm');
   await expect(exif.getByTestId('exif-location')).toHaveCount(0);
   await expect(modal.getByTestId('download-original')).toHaveAttribute('href', `/api/v1/images/${target}/original`);
+  await screenshots(page, 'photo-over-album');
 
   // ← / → walk the album in its order, inside the modal.
   await page.keyboard.press('ArrowRight');
@@ -164,6 +165,16 @@ test('a visitor browses home → album → photo (modal, keys, EXIF) → back at
   await page.goto(`/p/${target}`);
   await expect(page.getByTestId('exif-location')).toHaveCount(0);
   await expect(page.locator('meta[property="og:description"]')).toHaveAttribute('content', WALK.title);
+  // A swipe to the left (pointer events) shows the next photo.
+  const stage = await page.locator('.g-stage').boundingBox();
+  if (!stage) throw new Error('no photo stage');
+  const y = stage.y + stage.height / 2;
+  await page.mouse.move(stage.x + stage.width * 0.7, y);
+  await page.mouse.down();
+  await page.mouse.move(stage.x + stage.width * 0.2, y, { steps: 5 });
+  await page.mouse.up();
+  await expect(page).toHaveURL(new RegExp(`/p/${apiOrder[5]}$`));
+  await expect(page.getByTestId('photo-view')).toHaveAttribute('data-photo-id', apiOrder[5] ?? '');
 
   // No gallery page fetched an original; the download link serves one, the private album does not exist.
   const originals = requested.filter((url) => url.includes('/original') || url.includes('/originals/'));

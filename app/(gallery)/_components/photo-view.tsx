@@ -85,7 +85,13 @@ export function PhotoView({ photo, album, prevHref, nextHref, downloadHref, mode
           )}
         </nav>
       </header>
-      <div className="g-stage" onPointerDown={onPointerDown} onPointerUp={onPointerUp} onPointerCancel={() => (start.current = null)}>
+      <div
+        className="g-stage"
+        onPointerDown={onPointerDown}
+        onPointerUp={onPointerUp}
+        onPointerCancel={() => (start.current = null)}
+        onDragStart={(event) => event.preventDefault()} // a mouse swipe, not an image drag
+      >
         <GalleryPicture key={photo.id} image={photo} sizes="100vw" eager priority className="g-stage-picture" />
       </div>
       <footer className="g-photo-info">

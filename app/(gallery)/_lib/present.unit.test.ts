@@ -43,7 +43,7 @@ describe('variants', () => {
   it('sizes a tile by its row height and aspect ratio', () => {
     expect(aspectRatio({ width: 1600, height: 800 })).toBe(2);
     expect(aspectRatio({ width: null, height: null })).toBe(1.5);
-    expect(tileSizes(2)).toBe('(max-width: 640px) 420px, 780px');
+    expect(tileSizes(2)).toBe('(max-width: 640px) 330px, 780px');
   });
 });
 
