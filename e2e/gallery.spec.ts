@@ -180,6 +180,10 @@ test('a visitor browses home → album → photo (modal, keys, EXIF) → back at
   await page.mouse.up();
   await expect(page).toHaveURL(new RegExp(`/p/${apiOrder[6]}$`));
   await expect(page.getByTestId('photo-view')).toHaveAttribute('data-photo-id', apiOrder[6] ?? '');
+  await expect(page.getByTestId('photo-modal')).toHaveCount(0); // a full page stays a full page
+  await page.keyboard.press('ArrowLeft');
+  await expect(page).toHaveURL(new RegExp(`/p/${target}$`));
+  await expect(page.getByTestId('photo-view')).toHaveAttribute('data-photo-id', target);
 
   // No gallery page fetched an original; the download link serves one, the private album does not exist.
   const originals = requested.filter((url) => url.includes('/original') || url.includes('/originals/'));
