@@ -51,10 +51,10 @@ async function adminApi(request: APIRequestContext, baseURL: string) {
   };
 }
 
-async function screenshots(page: Page, name: string) {
+async function screenshots(page: Page, name: string, fullPage = true) {
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
-    await page.screenshot({ path: `${SHOTS}/${name}-${colorScheme}.png`, fullPage: true });
+    await page.screenshot({ path: `${SHOTS}/${name}-${colorScheme}.png`, fullPage });
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }
@@ -140,7 +140,7 @@ test('a visitor browses home → album → photo (modal, keys, EXIF) → back at
   await expect(exif.getByTestId('exif-focal-length')).toContainText('35 mm');
   await expect(exif.getByTestId('exif-location')).toHaveCount(0);
   await expect(modal.getByTestId('download-original')).toHaveAttribute('href', `/api/v1/images/${target}/original`);
-  await screenshots(page, 'photo-over-album');
+  await screenshots(page, 'photo-over-album', false); // the viewport: the modal is fixed to it
 
   // ← / → walk the album in its order, inside the modal.
   for (const [key, index] of [['ArrowRight', 6], ['ArrowLeft', 5], ['ArrowLeft', 4]] as const) {
