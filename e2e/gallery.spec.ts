@@ -147,6 +147,7 @@ test('a visitor browses home → album → photo (modal, keys, EXIF) → back at
     await page.keyboard.press(key);
     await expect(page).toHaveURL(new RegExp(`/p/${apiOrder[index]}$`));
     await expect(modal.getByTestId('photo-view')).toHaveAttribute('data-photo-id', apiOrder[index] ?? '');
+    await expect.poll(() => page.evaluate(() => !!document.activeElement?.closest('dialog[open]'))).toBe(true); // focus stays in the modal
   }
 
   // Escape closes the modal: back on the album, at the same scroll position.

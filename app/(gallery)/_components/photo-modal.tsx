@@ -39,11 +39,18 @@ export function PhotoModal({ children, pathPrefix, label }: PhotoModalProps) {
     };
   }, [open]);
 
+  // A step to another photo replaces the content: keep the keyboard focus inside the dialog.
+  useEffect(() => {
+    const element = dialog.current;
+    if (open && element?.open && !element.contains(document.activeElement)) element.focus({ preventScroll: true });
+  }, [open, pathname]);
+
   if (!open) return null;
   return (
     <dialog
       ref={dialog}
       className="g-modal"
+      tabIndex={-1}
       aria-label={label}
       data-testid="photo-modal"
       onCancel={(event) => {

@@ -1,7 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { type PointerEvent, type ReactNode, useEffect, useRef } from 'react';
+import { type PointerEvent, type ReactNode, useCallback, useEffect, useRef, useTransition } from 'react';
 import { altText, type GalleryImage } from '../_lib/present';
 import { ExifPanel } from './exif-panel';
 import { GalleryPicture } from './gallery-picture';
@@ -24,9 +24,20 @@ const SWIPE_PX = 50;
 export function PhotoView({ photo, album, prevHref, nextHref, downloadHref, mode }: PhotoViewProps) {
   const router = useRouter();
   const start = useRef<{ x: number; y: number } | null>(null);
-  // Inside the modal the history keeps one entry, so closing returns to the album at once. On the
-  // full page a document load: a soft navigation to a photo would be intercepted into the modal.
-  const go = (href: string | null) => href && (mode === 'modal' ? router.replace(href, { scroll: false }) : window.location.assign(href));
+  const [stepping, startStep] = useTransition();
+  /**
+   * Inside the modal a soft step that replaces the history entry, so closing returns to the album
+   * at once; steps asked for while one is under way are dropped (they would repeat it). On the
+   * full page a document load: a soft navigation to a photo would be intercepted into the modal.
+   */
+  const go = useCallback(
+    (href: string | null) => {
+      if (!href || stepping) return;
+      if (mode === 'modal') startStep(() => router.replace(href, { scroll: false }));
+      else window.location.assign(href);
+    },
+    [stepping, mode, router],
+  );
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -36,12 +47,11 @@ export function PhotoView({ photo, album, prevHref, nextHref, downloadHref, mode
       const href = event.key === 'ArrowLeft' ? prevHref : event.key === 'ArrowRight' ? nextHref : null;
       if (!href) return;
       event.preventDefault();
-      if (mode === 'modal') router.replace(href, { scroll: false });
-      else window.location.assign(href);
+      go(href);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [prevHref, nextHref, mode, router]);
+  }, [prevHref, nextHref, go]);
 
   const onPointerDown = (event: PointerEvent) => {
     start.current = { x: event.clientX, y: event.clientY };
