@@ -38,9 +38,9 @@ const hono = [
   { regex: INTO_APP, message: 'hono/ must not import app/.' },
 ];
 // What app/ may use of the server besides types: the services (boot), the access rule (auth), users,
-// the dashboard overview (system), the site's settings, sitemap and feed (site) and, for its two
-// route adapters, the client address.
-const APP_ENTRY_POINTS = '(boot|auth|users|system|site)$|http/client-ip$';
+// the dashboard overview (system), the site's settings, sitemap and feed (site), the gallery reads,
+// share links and, for its two route adapters, the client address.
+const APP_ENTRY_POINTS = '(boot|auth|users|system|site|gallery|shares)$|http/client-ip$';
 const app = [
   noLeaves,
   noDrizzleOrm,
