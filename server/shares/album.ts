@@ -78,3 +78,11 @@ export async function resolveSharedFile(ctx: { db: Database }, share: { albumId:
     .where(and(eq(imageVariants.key, key), inAlbum(share.albumId)));
   return row;
 }
+
+/** For pages: the photo, or null when it is not a developed photo of the shared album (a 404). */
+export async function findSharedImage(...args: Parameters<typeof getSharedImage>) {
+  return getSharedImage(...args).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  });
+}

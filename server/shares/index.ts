@@ -9,7 +9,7 @@ import { accessCookieMatches, accessCookieMaxAge, accessCookieName, accessCookie
 /** Share links: an album that is not public, opened by whoever holds the link (and its password). */
 export * from './schema';
 export { accessCookieName, shareFileUrl, sharePath, shareState, type ShareState } from './tokens';
-export { getSharedAlbum, getSharedImage, resolveSharedFile } from './album';
+export { findSharedImage, getSharedAlbum, getSharedImage, resolveSharedFile } from './album';
 
 const { albums, shareLinks } = schema;
 type ShareRow = typeof shareLinks.$inferSelect;
@@ -84,6 +84,14 @@ export async function resolveShare(ctx: { db: Database }, token: string): Promis
     .where(and(eq(shareLinks.tokenHash, hashShareToken(token)), sql`${shareLinks.revokedAt} is null`, sql`(${shareLinks.expiresAt} is null or ${shareLinks.expiresAt} > now())`));
   if (!row) throw new NotFoundError('Share link not found');
   return row;
+}
+
+/** For pages: the valid link of a token, or null when it is unknown, expired or revoked (a 404). */
+export async function findShare(ctx: { db: Database }, token: string): Promise<ResolvedShare | null> {
+  return resolveShare(ctx, token).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  });
 }
 
 export async function recordOpen(ctx: { db: Database }, shareId: string): Promise<void> {
