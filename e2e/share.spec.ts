@@ -70,7 +70,7 @@ test('a password share link: made in the admin UI, opened by a visitor, then rev
 
     await visitor.getByLabel('Password').fill('not the password');
     await visitor.getByRole('button', { name: 'View album' }).click();
-    await expect(visitor.getByRole('alert')).toHaveText('Wrong password. Try again.');
+    await expect(visitor.getByTestId('share-locked').getByRole('alert')).toHaveText('Wrong password. Try again.');
 
     await visitor.getByLabel('Password').fill(PASSWORD);
     await visitor.getByRole('button', { name: 'View album' }).click();
