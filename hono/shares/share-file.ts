@@ -16,7 +16,7 @@ const FILES = '/files/';
  */
 export async function serveShareFile(c: Context<AppEnv>) {
   const services = c.get('services');
-  const token = decodeURIComponent(c.req.param('token') ?? '');
+  const token = c.req.param('token') ?? '';
   const share = await resolveShare(services, token);
   assertShareAccess(services.authSecret.value, share, (name) => getCookie(c, name));
   const key = c.req.path.slice(c.req.path.indexOf(FILES, c.req.path.indexOf('/shares/')) + FILES.length);

@@ -140,6 +140,7 @@ describe('a link without a password', () => {
     expect((await t.api(`/shares/${made.token}/files/${otherKey}`)).status).toBe(404);
     expect((await t.api(`/shares/${made.token}/files/originals/x/original.jpg`)).status).toBe(404);
     expect((await t.api(`/shares/${made.token}/files/../../etc/passwd`)).status).toBe(404);
+    for (const path of ['/shares/%E0%A4%A/files/x', '/shares/%E0%A4%A', `/shares/${'y'.repeat(200)}`]) expect((await t.api(path)).status, path).toBeLessThan(500);
   });
 
   it('revoked: album and files answer 404 like an unknown token', async () => {
