@@ -111,7 +111,7 @@ function row(label: string, value: string | null): ExifRow | null {
 }
 
 /** Row heights of the justified grid (gallery.css): phones, then wider screens. */
-export const ROW_HEIGHT = { narrow: 140, wide: 260 } as const;
+export const ROW_HEIGHT = { narrow: 110, wide: 260 } as const;
 
 /**
  * `sizes` for a grid tile: its row height times its aspect ratio, with room for the row
