@@ -110,6 +110,24 @@ describe('degraded mode', () => {
     expect(events).toHaveLength(1);
   });
 
+  it('read-through with degradedTtlSeconds keeps a fallback value at most that long, a Redis value the full TTL', async () => {
+    const { manager, advance } = track(testManager({ mode: 'degraded', redisUrl: await deadUrl(), cooldownMs: 60_000 }));
+    await manager.init();
+    const cache = manager.cache('public');
+    let loads = 0;
+    const load = async () => ++loads;
+    const options = { degradedTtlSeconds: 1 };
+    expect(await cache.getOrLoad(['page'], 60, load, options)).toEqual({ value: 1, backend: 'local-degraded', hit: false });
+    advance(900);
+    expect(await cache.getOrLoad(['page'], 60, load, options)).toEqual({ value: 1, backend: 'local-degraded', hit: true });
+    advance(200);
+    expect(await cache.getOrLoad(['page'], 60, load, options)).toEqual({ value: 2, backend: 'local-degraded', hit: false });
+    // Without the option the fallback keeps the normal TTL.
+    expect(await cache.getOrLoad(['other'], 60, load)).toMatchObject({ value: 3, hit: false });
+    advance(1100);
+    expect(await cache.getOrLoad(['other'], 60, load)).toMatchObject({ value: 3, hit: true });
+  });
+
   it('loses Redis at runtime: exactly one event, values tagged local-degraded, invalidation throws', async () => {
     const redis = await privateRedis();
     const { manager, events } = track(testManager({ mode: 'degraded', redisUrl: redis.url }));

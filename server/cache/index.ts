@@ -19,5 +19,6 @@ export type {
   CacheManagerOptions,
   CacheMode,
   CacheStats,
+  GetOrLoadOptions,
   Parser,
 } from './types';

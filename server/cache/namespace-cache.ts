@@ -6,7 +6,7 @@ import type { NamespaceKeys } from './keys';
 import type { LocalStore } from './local-store';
 import { RedisDownError, type RedisLink } from './redis-link';
 import { bumpGeneration, incrementCounter, readValue, writeValue } from './redis-ops';
-import type { Cache, CacheBackend, CacheKey, CacheMode, CacheStats, Parser } from './types';
+import type { Cache, CacheBackend, CacheKey, CacheMode, CacheStats, GetOrLoadOptions, Parser } from './types';
 
 export interface NamespaceCacheDeps {
   namespace: string;
@@ -64,8 +64,9 @@ export class NamespaceCache implements Cache {
     await this.route('invalidateAll', true, (c) => bumpGeneration(c, keys.generation), () => undefined);
   }
 
-  async getOrLoad<T>(key: CacheKey, ttlSeconds: number, load: () => Promise<T>, options?: { parse?: Parser<T> }) {
+  async getOrLoad<T>(key: CacheKey, ttlSeconds: number, load: () => Promise<T>, options?: GetOrLoadOptions<T>) {
     const ttlMs = toMs(ttlSeconds, 'ttlSeconds');
+    const degradedTtlMs = options?.degradedTtlSeconds === undefined ? undefined : Math.min(ttlMs, toMs(options.degradedTtlSeconds, 'degradedTtlSeconds'));
     let read: ReadResult<T>;
     try {
       read = await this.read(key, options?.parse);
@@ -77,7 +78,7 @@ export class NamespaceCache implements Cache {
     const loaded = normalize(await load(), options?.parse);
     if (loaded.json === undefined) return { value: loaded.value, backend: read.backend, hit: false };
     try {
-      const { backend } = await this.write(key, loaded.json, ttlMs, read.token);
+      const { backend } = await this.write(key, loaded.json, ttlMs, read.token, degradedTtlMs);
       return { value: loaded.value, backend, hit: false };
     } catch (error) {
       // Strict mode lost Redis between read and write: the caller still gets its answer.
@@ -133,7 +134,7 @@ export class NamespaceCache implements Cache {
     return { value: undefined, backend: found.backend, token: found.token };
   }
 
-  private async write(key: CacheKey, json: string, ttlMs: number, token: Token | undefined): Promise<{ backend: CacheBackend }> {
+  private async write(key: CacheKey, json: string, ttlMs: number, token: Token | undefined, degradedTtlMs?: number): Promise<{ backend: CacheBackend }> {
     const { keys, local } = this.deps;
     const valueKey = keys.value(key);
     return this.route<{ backend: CacheBackend }>(
@@ -145,7 +146,8 @@ export class NamespaceCache implements Cache {
         return { backend: 'redis' };
       },
       (backend) => {
-        if (token?.kind !== 'local' || token.generation === local.generation()) local.set(valueKey, json, ttlMs);
+        const ttl = backend === 'local-degraded' && degradedTtlMs !== undefined ? degradedTtlMs : ttlMs;
+        if (token?.kind !== 'local' || token.generation === local.generation()) local.set(valueKey, json, ttl);
         return { backend };
       },
     );

@@ -21,6 +21,15 @@ export interface CacheEvent {
 /** A zod schema (anything with `parse`) or a plain function that throws on bad input. */
 export type Parser<T> = ((value: unknown) => T) | { parse(value: unknown): T };
 
+export interface GetOrLoadOptions<T> {
+  parse?: Parser<T>;
+  /**
+   * TTL of a value the degraded-mode fallback stores while Redis is away (capped by the
+   * normal TTL): invalidations cannot reach other replicas then, so this bounds their staleness.
+   */
+  degradedTtlSeconds?: number;
+}
+
 export interface CacheStats {
   namespace: string;
   mode: CacheMode;
@@ -46,7 +55,7 @@ export interface Cache {
     key: CacheKey,
     ttlSeconds: number,
     load: () => Promise<T>,
-    options?: { parse?: Parser<T> },
+    options?: GetOrLoadOptions<T>,
   ): Promise<{ value: T; backend: CacheBackend | 'none'; hit: boolean }>;
   /** Fixed-window counter: the count after this hit and the ms left in the window. Strict + Redis away throws. */
   increment(key: CacheKey, windowSeconds: number): Promise<{ count: number; resetMs: number; backend: CacheBackend }>;
