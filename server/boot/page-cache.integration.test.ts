@@ -188,7 +188,7 @@ describe('the gallery page cache', () => {
   });
 
   it('degraded mode with Redis down: the process-local fallback serves a page for at most 1 s', async () => {
-    const { manager, advance } = testManager({ mode: 'degraded', redisUrl: 'redis://127.0.0.1:1', cooldownMs: 60_000 });
+    const { manager, advance } = testManager({ mode: 'degraded', redisUrl: 'redis://127.0.0.1:1', cooldownMs: 60_000, degradedTtlSeconds: 1 });
     cleanup.push(() => manager.close());
     await manager.init();
     const { next, get } = await serve(manager);

@@ -25,8 +25,6 @@ const GALLERY_PATH = /^\/(?:a\/[^/]+|p\/[^/]+|feed\.xml|sitemap\.xml|robots\.txt
 /** Client-side navigation asks for RSC payloads, which differ from the document. */
 const ROUTER_HEADERS = ['rsc', 'next-router-state-tree', 'next-router-prefetch', 'next-url', 'next-action'];
 const MAX_URL_LENGTH = 2048;
-/** While the degraded fallback serves, other replicas' invalidations cannot reach it. */
-const DEGRADED_TTL_SECONDS = 1;
 /** Replayed from a stored page; everything else (set-cookie above all) is dropped. */
 const SAFE_HEADERS = new Set([
   'content-type',
@@ -104,7 +102,7 @@ export function withPageCache(web: WebHandler, options: PageCacheOptions): WebHa
           captured = await capture(web, req, res);
           return storable(captured);
         },
-        { parse: StoredPage, degradedTtlSeconds: DEGRADED_TTL_SECONDS },
+        { parse: StoredPage },
       );
     } catch (error) {
       if (error instanceof ClientGoneError) return;

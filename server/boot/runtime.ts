@@ -17,6 +17,11 @@ import { ensureOwner } from '../users';
 
 /** The cache namespace of the public read API; every admin write invalidates it. */
 export const PUBLIC_CACHE = 'public';
+/**
+ * In degraded mode with Redis away, admin writes cannot invalidate other replicas' fallback
+ * stores, so what those store lives at most this long (DESIGN: fresh within 1 s everywhere).
+ */
+export const DEGRADED_TTL_SECONDS = 1;
 
 /** Everything a request or a job needs; built once per process by createServices. */
 export interface Services {
@@ -72,6 +77,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       redisUrl: config.redisUrl,
       log: log.child({ module: 'cache' }),
       flushOnRecovery: [PUBLIC_CACHE],
+      degradedTtlSeconds: DEGRADED_TTL_SECONDS,
     });
     // Strict mode refuses to start without Redis (CacheBackendUnavailableError names the other modes).
     await cacheManager.init();

@@ -19,6 +19,5 @@ export type {
   CacheManagerOptions,
   CacheMode,
   CacheStats,
-  GetOrLoadOptions,
   Parser,
 } from './types';

@@ -6,7 +6,7 @@ import type { NamespaceKeys } from './keys';
 import type { LocalStore } from './local-store';
 import { RedisDownError, type RedisLink } from './redis-link';
 import { bumpGeneration, incrementCounter, readValue, writeValue } from './redis-ops';
-import type { Cache, CacheBackend, CacheKey, CacheMode, CacheStats, GetOrLoadOptions, Parser } from './types';
+import type { Cache, CacheBackend, CacheKey, CacheMode, CacheStats, Parser } from './types';
 
 export interface NamespaceCacheDeps {
   namespace: string;
@@ -16,6 +16,8 @@ export interface NamespaceCacheDeps {
   /** Absent in local mode. */
   link: RedisLink | undefined;
   redisUrl: string | undefined;
+  /** Cap on the TTL of what the degraded fallback stores (CacheManagerOptions.degradedTtlSeconds). */
+  degradedTtlMs: number | undefined;
 }
 
 /** The generation a read saw, so a slow load is not cached over a newer invalidation. */
@@ -64,9 +66,8 @@ export class NamespaceCache implements Cache {
     await this.route('invalidateAll', true, (c) => bumpGeneration(c, keys.generation), () => undefined);
   }
 
-  async getOrLoad<T>(key: CacheKey, ttlSeconds: number, load: () => Promise<T>, options?: GetOrLoadOptions<T>) {
+  async getOrLoad<T>(key: CacheKey, ttlSeconds: number, load: () => Promise<T>, options?: { parse?: Parser<T> }) {
     const ttlMs = toMs(ttlSeconds, 'ttlSeconds');
-    const degradedTtlMs = options?.degradedTtlSeconds === undefined ? undefined : Math.min(ttlMs, toMs(options.degradedTtlSeconds, 'degradedTtlSeconds'));
     let read: ReadResult<T>;
     try {
       read = await this.read(key, options?.parse);
@@ -78,7 +79,7 @@ export class NamespaceCache implements Cache {
     const loaded = normalize(await load(), options?.parse);
     if (loaded.json === undefined) return { value: loaded.value, backend: read.backend, hit: false };
     try {
-      const { backend } = await this.write(key, loaded.json, ttlMs, read.token, degradedTtlMs);
+      const { backend } = await this.write(key, loaded.json, ttlMs, read.token);
       return { value: loaded.value, backend, hit: false };
     } catch (error) {
       // Strict mode lost Redis between read and write: the caller still gets its answer.
@@ -134,7 +135,7 @@ export class NamespaceCache implements Cache {
     return { value: undefined, backend: found.backend, token: found.token };
   }
 
-  private async write(key: CacheKey, json: string, ttlMs: number, token: Token | undefined, degradedTtlMs?: number): Promise<{ backend: CacheBackend }> {
+  private async write(key: CacheKey, json: string, ttlMs: number, token: Token | undefined): Promise<{ backend: CacheBackend }> {
     const { keys, local } = this.deps;
     const valueKey = keys.value(key);
     return this.route<{ backend: CacheBackend }>(
@@ -146,8 +147,8 @@ export class NamespaceCache implements Cache {
         return { backend: 'redis' };
       },
       (backend) => {
-        const ttl = backend === 'local-degraded' && degradedTtlMs !== undefined ? degradedTtlMs : ttlMs;
-        if (token?.kind !== 'local' || token.generation === local.generation()) local.set(valueKey, json, ttl);
+        const cap = backend === 'local-degraded' ? this.deps.degradedTtlMs : undefined;
+        if (token?.kind !== 'local' || token.generation === local.generation()) local.set(valueKey, json, cap === undefined ? ttlMs : Math.min(ttlMs, cap));
         return { backend };
       },
     );

@@ -21,15 +21,6 @@ export interface CacheEvent {
 /** A zod schema (anything with `parse`) or a plain function that throws on bad input. */
 export type Parser<T> = ((value: unknown) => T) | { parse(value: unknown): T };
 
-export interface GetOrLoadOptions<T> {
-  parse?: Parser<T>;
-  /**
-   * TTL of a value the degraded-mode fallback stores while Redis is away (capped by the
-   * normal TTL): invalidations cannot reach other replicas then, so this bounds their staleness.
-   */
-  degradedTtlSeconds?: number;
-}
-
 export interface CacheStats {
   namespace: string;
   mode: CacheMode;
@@ -55,7 +46,7 @@ export interface Cache {
     key: CacheKey,
     ttlSeconds: number,
     load: () => Promise<T>,
-    options?: GetOrLoadOptions<T>,
+    options?: { parse?: Parser<T> },
   ): Promise<{ value: T; backend: CacheBackend | 'none'; hit: boolean }>;
   /** Fixed-window counter: the count after this hit and the ms left in the window. Strict + Redis away throws. */
   increment(key: CacheKey, windowSeconds: number): Promise<{ count: number; resetMs: number; backend: CacheBackend }>;
@@ -79,6 +70,11 @@ export interface CacheManagerOptions {
    * invalidation made elsewhere during the outage may never have reached Redis.
    */
   flushOnRecovery?: readonly string[];
+  /**
+   * Longest a value stored by the degraded fallback lives (default: its own TTL). Invalidations
+   * cannot reach other replicas while Redis is away, so this bounds how stale they can be.
+   */
+  degradedTtlSeconds?: number;
   /** Clock for TTLs, windows and cooldowns; tests pass a fake one. */
   now?: () => number;
 }
