@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { NotFoundError } from '../errors';
 import { getPublicAlbum, publicAlbumPage, publicPageQuery } from '../images';
 import { cachedRead, type GalleryContext } from './context';
