@@ -37,9 +37,9 @@ const hono = [
   noNext('hono/'),
   { regex: INTO_APP, message: 'hono/ must not import app/.' },
 ];
-// What app/ may use of the server besides types: the services (boot), the access rule (auth), users, the gallery reads,
+// What app/ may use of the server besides types: the services (boot), the access rule (auth), users, the gallery reads, share links,
 // the dashboard overview (system) and, for its two route adapters, the client address.
-const APP_ENTRY_POINTS = '(boot|auth|users|system|gallery)$|http/client-ip$';
+const APP_ENTRY_POINTS = '(boot|auth|users|system|gallery|shares)$|http/client-ip$';
 const app = [
   noLeaves,
   noDrizzleOrm,

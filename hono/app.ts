@@ -20,6 +20,7 @@ import { preprocessRoutes } from './preprocess';
 import { publicRoutes } from './public';
 import { createRouter } from './router';
 import { setupRoutes } from './setup';
+import { albumSharesRoutes, shareRoutes } from './shares';
 import { statusRoutes } from './status';
 import { systemRoutes } from './system';
 import { tagsRoutes } from './tags';
@@ -69,6 +70,8 @@ export function createApp(services: Services) {
     .route('/admin/users', usersRoutes)
     .route('/admin/images', imagesRoutes)
     .route('/admin/albums', albumsRoutes)
+    .route('/admin/albums', albumSharesRoutes)
+    .route('/', shareRoutes)
     .route('/admin/tags', tagsRoutes)
     .route('/admin/jobs', jobsRoutes)
     .route('/admin/workers', workersRoutes);

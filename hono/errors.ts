@@ -10,6 +10,8 @@ import {
   ForbiddenError,
   NotFoundError,
   PayloadTooLargeError,
+  TooManyRequestsError,
+  UnauthorizedError,
   UnavailableError,
   UnsupportedMediaTypeError,
   ValidationError,
@@ -36,6 +38,8 @@ function domainCode(error: DomainError): ErrorCode {
   if (error instanceof NotFoundError) return 'NOT_FOUND';
   if (error instanceof ConflictError) return 'CONFLICT';
   if (error instanceof ForbiddenError) return 'FORBIDDEN';
+  if (error instanceof UnauthorizedError) return 'UNAUTHORIZED';
+  if (error instanceof TooManyRequestsError) return 'TOO_MANY_REQUESTS';
   if (error instanceof ValidationError) return 'VALIDATION_FAILED';
   if (error instanceof UnavailableError) return 'SERVICE_UNAVAILABLE';
   if (error instanceof PayloadTooLargeError) return 'PAYLOAD_TOO_LARGE';
@@ -50,6 +54,7 @@ const statusCode = (status: number): ErrorCode =>
 /** Ours, Hono's, unknown. The unknown branch never echoes its message. */
 export function onError(error: Error, c: Context<AppEnv>) {
   if (error instanceof ApiError) return errorJson(c, error.code, error.message);
+  if (error instanceof TooManyRequestsError) c.header('Retry-After', String(error.retryAfterSeconds));
   if (error instanceof DomainError) return errorJson(c, domainCode(error), error.message);
   // Fail closed: Redis is required (CACHE_MODE=strict) and away; the message names no host.
   if (error instanceof CacheBackendUnavailableError) return errorJson(c, 'SERVICE_UNAVAILABLE', error.message);

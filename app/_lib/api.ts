@@ -56,3 +56,5 @@ export type Job = JobPage['items'][number];
 export type Worker = InferResponseType<Api['admin']['workers'][':id']['drain']['$post'], 200>;
 export type AvailabilityStatus = InferResponseType<Api['status']['$get'], 200>;
 export type User = InferResponseType<Api['admin']['me']['$get'], 200>;
+export type Share = InferResponseType<Api['admin']['albums'][':id']['shares']['$get'], 200>['items'][number];
+export type CreatedShare = InferResponseType<Api['admin']['albums'][':id']['shares']['$post'], 201>;

@@ -40,7 +40,11 @@ export interface Services {
   images: ImagesContext;
   fleet: Fleet;
   readStatus(): Promise<AvailabilityStatus>;
-  cache: { manager: CacheManager; public: Cache; limits: { upload: RateLimiter; tick: RateLimiter } };
+  cache: {
+    manager: CacheManager;
+    public: Cache;
+    limits: { upload: RateLimiter; tick: RateLimiter; sharePasswordPerLink: RateLimiter; sharePasswordPerAddress: RateLimiter };
+  };
   /** Drops the public read cache on every replica; throws when Redis cannot be reached. */
   invalidatePublic(): Promise<void>;
   workerId: string;
@@ -153,6 +157,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         limits: {
           upload: createRateLimiter(cacheManager.cache('ratelimit'), { windowSeconds: 60, max: config.rateLimits.uploadsPerMinute }),
           tick: createRateLimiter(cacheManager.cache('ratelimit'), { windowSeconds: 60, max: config.rateLimits.ticksPerMinute }),
+          sharePasswordPerLink: createRateLimiter(cacheManager.cache('ratelimit'), { windowSeconds: 900, max: config.sharePasswordAttempts.perLink }),
+          sharePasswordPerAddress: createRateLimiter(cacheManager.cache('ratelimit'), { windowSeconds: 900, max: config.sharePasswordAttempts.perAddress }),
         },
       },
       invalidatePublic,

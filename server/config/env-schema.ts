@@ -83,6 +83,8 @@ export const envSchema = z
     PREPROCESS_RETRY_BASE_SECONDS: seconds(5),
     UPLOAD_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
     TICK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+    SHARE_PASSWORD_ATTEMPTS_PER_LINK: z.coerce.number().int().min(1).default(50),
+    SHARE_PASSWORD_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).default(10),
     PUBLIC_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
     WORKER_HEARTBEAT_SECONDS: seconds(5),
@@ -177,6 +179,8 @@ export function toConfig(env: z.output<typeof envSchema>, platformSignals: strin
       retryBaseMs: env.PREPROCESS_RETRY_BASE_SECONDS * 1000,
     },
     rateLimits: { uploadsPerMinute: env.UPLOAD_RATE_LIMIT_PER_MINUTE, ticksPerMinute: env.TICK_RATE_LIMIT_PER_MINUTE },
+    /** Share-link password guesses per 15 minutes, per link and per client address. */
+    sharePasswordAttempts: { perLink: env.SHARE_PASSWORD_ATTEMPTS_PER_LINK, perAddress: env.SHARE_PASSWORD_ATTEMPTS_PER_ADDRESS },
     publicCacheTtlSeconds: env.PUBLIC_CACHE_TTL_SECONDS,
     /** CIDRs whose X-Forwarded-For is believed (validated here; server/http/client-ip.ts applies them). */
     trustedProxies: (env.TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),

@@ -15,3 +15,13 @@ export class ValidationError extends DomainError {}
 export class UnavailableError extends DomainError {}
 export class PayloadTooLargeError extends DomainError {}
 export class UnsupportedMediaTypeError extends DomainError {}
+export class UnauthorizedError extends DomainError {}
+/** Past a rate limit: the caller may try again after `retryAfterSeconds`. */
+export class TooManyRequestsError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

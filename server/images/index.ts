@@ -3,7 +3,7 @@ export { DEVELOP_JOB, type ImagesContext } from './context';
 export { configureSharp, developImage, VARIANT_WIDTHS } from './develop';
 export { registerDevelopJob } from './develop-job';
 export { storageSweepDuty, storageSweepOptions, sweepStorage, type StorageSweepOptions } from './storage-sweep';
-export { adminImageDto, adminImagePage, imageDto, variantDto, type AdminImageDto, type ImageDto } from './dto';
+export { adminImageDto, adminImagePage, imageDto, toImageDto, variantDto, type AdminImageDto, type ImageDto } from './dto';
 export { FILES_PATH, FILES_ROUTE } from './keys';
 export { ingestUploads } from './ingest';
 export { inspectUpload, type ReceivedFile } from './inspect';

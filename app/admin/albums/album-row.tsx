@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { Album } from '../../_lib/library';
 import { StatusBadge } from '../_components/status-badge';
 import { AlbumEditForm } from './album-edit-form';
+import { SharesPanel } from './shares-panel';
 import type { AlbumPatch } from '../../_lib/api';
 
 interface Props {
@@ -69,6 +70,7 @@ export function AlbumRow({ album, first, last, onMove, onUpdate, onDelete }: Pro
                 if (await onUpdate(patch)) setEditing(false);
               }}
             />
+            <SharesPanel albumId={album.id} albumTitle={album.title} />
           </td>
         </tr>
       )}
