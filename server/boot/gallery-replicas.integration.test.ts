@@ -102,8 +102,12 @@ async function seed(d: Deployment, tag: string) {
     await call(A, '/api/v1/admin/albums', { method: 'POST', json: { title: `Meadow ${tag}`, slug: `meadow-${tag}`, visibility: 'public', position: 1 } }),
     201,
   );
+  const albumZ = await json<{ id: string; slug: string }>(
+    await call(A, '/api/v1/admin/albums', { method: 'POST', json: { title: `Private ${tag}`, slug: `private-${tag}`, visibility: 'private' } }),
+    201,
+  );
   const ids: string[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 4; i++) {
     const data = await makeJpeg({ width: 800, height: 600, seed: (tag === 'strict' ? 500 : 600) + i });
     const upload = await json<{ items: { id: string }[] }>(
       await call(A, '/api/v1/admin/images', { method: 'POST', body: formData([{ name: `p${i}.jpg`, data, type: 'image/jpeg' }]) }),
@@ -112,17 +116,34 @@ async function seed(d: Deployment, tag: string) {
     const id = upload.items[0]?.id;
     if (!id) throw new Error('upload answered no item');
     ids.push(id);
-    await json(await call(A, `/api/v1/admin/images/${id}`, { method: 'PATCH', json: { albumId: albumX.id } }), 200);
+    await json(await call(A, `/api/v1/admin/images/${id}`, { method: 'PATCH', json: { albumId: i < 3 ? albumX.id : albumZ.id } }), 200);
   }
-  await until(
+  const developed = await until(
     'the photos to be developed',
     async () => {
       const list = await json<{ items: AdminImage[] }>(await call(A, '/api/v1/admin/images?limit=100'), 200);
-      return ids.every((id) => list.items.some((i) => i.id === id && i.status === 'ready'));
+      return ids.every((id) => list.items.some((i) => i.id === id && i.status === 'ready')) && list.items;
     },
     { timeoutMs: 90_000, intervalMs: 250, diagnostics: () => diagnosticsOf([d.A, d.B]) },
   );
-  return { albumX, albumY, ids };
+  const privateUrl = developed.find((i) => i.id === ids[3])?.variants[0]?.url;
+  if (!privateUrl) throw new Error('the private photo has no variant');
+  const share = async () => {
+    const made = await json<{ share: { id: string }; token: string }>(await call(A, `/api/v1/admin/albums/${albumZ.id}/shares`, { method: 'POST', json: {} }), 201);
+    return { id: made.share.id, page: `/s/${made.token}`, file: `/api/v1/shares/${made.token}/files/${privateUrl.slice('/api/v1/files/'.length)}` };
+  };
+  return { albumX, albumY, albumZ, ids: ids.slice(0, 3), share };
+}
+
+type Share = Awaited<ReturnType<Awaited<ReturnType<typeof seed>>['share']>>;
+
+/** Revokes through A; B's share page and the file through the link are 404 within 1 s. */
+async function revokeAndCheck(A: Replica, B: Replica, albumId: string, share: Share, redisDown: boolean, label: string, timings: string[]) {
+  expect((await page(B, share.page)).status, `${label}: share page before the revoke`).toBe(200);
+  expect((await page(B, share.file)).status, `${label}: shared file before the revoke`).toBe(200);
+  await adminWrite(A, `/api/v1/admin/albums/${albumId}/shares/${share.id}/revoke`, { method: 'POST' }, redisDown);
+  timings.push(`${label}, share revoked (page): ${await freshWithin(B, share.page, `revoke ${label}`, (p) => p.status === 404)}`);
+  timings.push(`${label}, share revoked (file): ${await freshWithin(B, share.file, `revoke ${label} (file)`, (p) => p.status === 404)}`);
 }
 
 /** Loads the pages on B until B answers them from its cache, so a stale answer is possible. */
@@ -155,7 +176,8 @@ describe('gallery pages on two production servers: every admin write through A s
     async () => {
       strict = await startDeployment('strict');
       const { A, B } = strict;
-      const { albumX, albumY, ids } = await seed(strict, 'strict');
+      const { albumX, albumY, albumZ, ids, share } = await seed(strict, 'strict');
+      const [shareUp, shareDown] = [await share(), await share()];
       const [first, second, third] = ids;
       if (!first || !second || !third) throw new Error('three photos expected');
       const albumPath = `/a/${albumX.slug}`;
@@ -191,6 +213,7 @@ describe('gallery pages on two production servers: every admin write through A s
       timings.push(`strict, Redis up, its photo hidden: ${await freshWithin(B, `/p/${first}`, 'hide photo', (p) => p.status === 404)}`);
       await adminWrite(A, `/api/v1/admin/albums/${albumX.id}`, { method: 'PATCH', json: { visibility: 'public' } }, false);
       await freshWithin(B, albumPath, 'public again', (p) => p.status === 200);
+      await revokeAndCheck(A, B, albumZ.id, shareUp, false, 'strict, Redis up', timings);
 
       // --- Redis down: strict renders every page uncached, so B is exactly as fresh as PostgreSQL.
       await strict.redis.kill();
@@ -205,6 +228,7 @@ describe('gallery pages on two production servers: every admin write through A s
       const home = await page(B, '/');
       expect(home.body).not.toContain('Meadow strict');
       expect(home.backend).toBe('none');
+      await revokeAndCheck(A, B, albumZ.id, shareDown, true, 'strict, Redis down', timings);
     },
     300_000,
   );
@@ -214,7 +238,8 @@ describe('gallery pages on two production servers: every admin write through A s
     async () => {
       degraded = await startDeployment('degraded');
       const { A, B } = degraded;
-      const { albumX, ids } = await seed(degraded, 'degraded');
+      const { albumX, albumZ, ids, share } = await seed(degraded, 'degraded');
+      const link = await share();
       const [first, second] = ids;
       if (!first || !second) throw new Error('photos expected');
       const albumPath = `/a/${albumX.slug}`;
@@ -222,11 +247,11 @@ describe('gallery pages on two production servers: every admin write through A s
 
       await degraded.redis.kill();
       // The fallback takes over; what it stores lives 0.5 s, so these are the hits it can serve.
-      const first404 = await until('B to serve from its fallback', async () => {
+      const fallback = await until('B to serve from its fallback', async () => {
         const p = await page(B, albumPath);
         return p.backend === 'local-degraded' && p;
       });
-      expect(first404.status).toBe(200);
+      expect(fallback.status).toBe(200);
       await adminWrite(A, `/api/v1/admin/albums/${albumX.id}`, { method: 'PATCH', json: { title: 'Harbour degraded' } }, true);
       timings.push(`degraded, Redis down, rename: ${await freshWithin(B, albumPath, 'rename (degraded)', (p) => p.body.includes('Harbour degraded'))}`);
       await page(B, '/');
@@ -235,6 +260,7 @@ describe('gallery pages on two production servers: every admin write through A s
       await adminWrite(A, `/api/v1/admin/albums/${albumX.id}`, { method: 'PATCH', json: { visibility: 'private' } }, true);
       timings.push(`degraded, Redis down, album hidden: ${await freshWithin(B, albumPath, 'hide (degraded)', (p) => p.status === 404)}`);
       timings.push(`degraded, Redis down, home without it: ${await freshWithin(B, '/', 'hide on home (degraded)', (p) => !p.body.includes('Harbour degraded'))}`);
+      await revokeAndCheck(A, B, albumZ.id, link, true, 'degraded, Redis down', timings);
     },
     300_000,
   );
