@@ -33,6 +33,7 @@ function stubNext() {
     res.writeHead(200, { 'cache-control': 'private, no-cache, no-store, max-age=0, must-revalidate' });
     res.flushHeaders();
     res.write(`<html><body>${url} v${state.version} `);
+    if (url === '/a/large') res.write('<p>a long page</p>'.repeat(200));
     await new Promise((resolve) => setImmediate(resolve));
     res.write(Buffer.from('é—ü '));
     res.end('</body></html>');
@@ -90,6 +91,28 @@ describe('the gallery page cache', () => {
     expect(head).toMatchObject({ status: 200, body: '' });
     expect(head.headers.get('x-cache')).toBe('HIT');
     expect(next.renders('/a/summer')).toBe(1);
+  });
+
+  it('a large page is stored gzipped too: visitors that accept gzip get it, others the plain body', async () => {
+    const { manager } = await strictManager();
+    const { next, get } = await serve(manager);
+    const plain = await get('/a/large', { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(plain.body).toContain('a long page');
+    for (const expected of ['HIT', 'HIT']) {
+      const zipped = await get('/a/large', { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+      expect(zipped.headers.get('x-cache')).toBe(expected);
+      expect(zipped.headers.get('content-encoding')).toBe('gzip');
+      expect(Number(zipped.headers.get('content-length'))).toBeLessThan(Buffer.byteLength(plain.body) / 5);
+      expect(zipped.body).toBe(plain.body); // fetch inflates it
+      expect(zipped.headers.get('vary')).toMatch(/accept-encoding/i);
+    }
+    expect(next.renders('/a/large')).toBe(1);
+    // On the miss that stores it, the visitor already gets the gzipped body.
+    const other = await serve(manager);
+    const miss = await other.get('/a/large', { headers: { 'accept-encoding': 'gzip' } });
+    expect(miss.headers.get('x-cache')).toBe('MISS');
+    expect(miss.headers.get('content-encoding')).toBe('gzip');
   });
 
   it('the query is part of the key; cookies are not', async () => {

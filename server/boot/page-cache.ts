@@ -8,6 +8,8 @@
 import fs from 'node:fs';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import { z } from 'zod';
 import type { Cache, CacheBackend } from '../cache';
 
@@ -43,12 +45,18 @@ const SAFE_HEADERS = new Set([
   'x-robots-tag',
 ]);
 
+const COMPRESSIBLE = /^(text\/|application\/(xml|rss\+xml|atom\+xml|json|javascript))/i;
+const GZIP_MIN_BYTES = 1024;
+const gzipAsync = promisify(zlib.gzip);
+
 export const StoredPage = z
   .object({
     status: z.literal(200),
     headers: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
     /** base64 */
     body: z.string(),
+    /** base64 of the gzipped body, for visitors that accept it (text types only) */
+    gzip: z.string().optional(),
   })
   .meta({ id: 'StoredPage' });
 export type StoredPage = z.infer<typeof StoredPage>;
@@ -90,7 +98,8 @@ export function withPageCache(web: WebHandler, options: PageCacheOptions): WebHa
     const key = pageCacheKey(options.buildId, url);
     if (req.method === 'HEAD') return head(web, req, res, options.cache, key);
 
-    // The stored body must be the plain one, and a 304 cannot be stored.
+    // The stored body must be the plain one (gzip is made once, when storing), and a 304 cannot be stored.
+    const gzip = acceptsGzip(req.headers['accept-encoding']);
     dropRequestHeaders(req, ['accept-encoding', 'if-none-match', 'if-modified-since']);
     let captured: Captured | undefined;
     let result: { value: StoredPage | undefined; backend: CacheBackend | 'none'; hit: boolean };
@@ -100,7 +109,7 @@ export function withPageCache(web: WebHandler, options: PageCacheOptions): WebHa
         options.ttlSeconds,
         async () => {
           captured = await capture(web, req, res);
-          return storable(captured);
+          return await storable(captured);
         },
         { parse: StoredPage },
       );
@@ -111,7 +120,7 @@ export function withPageCache(web: WebHandler, options: PageCacheOptions): WebHa
     // A miss answers with what Next rendered (its own headers, cookies included), a hit with the stored page.
     const page = result.hit ? result.value : captured;
     if (!page) throw new Error('page cache: neither a stored nor a rendered page');
-    send(res, page, result.hit, result.backend, req.method);
+    send(res, page, result.hit, result.backend, req.method, { gzip: result.value?.gzip, accepted: gzip });
   };
 }
 
@@ -123,31 +132,56 @@ async function head(web: WebHandler, req: IncomingMessage, res: ServerResponse, 
   } catch {
     found = { value: undefined, backend: 'none' };
   }
-  if (found.value) return send(res, found.value, true, found.backend, 'HEAD');
+  if (found.value) return send(res, found.value, true, found.backend, 'HEAD', { gzip: found.value.gzip, accepted: acceptsGzip(req.headers['accept-encoding']) });
   res.setHeader('X-Cache', 'MISS');
   res.setHeader('X-Cache-Backend', found.backend);
   return web(req, res);
 }
 
 /** Only a 200 that sets no cookie is shared with other visitors. */
-function storable(page: Captured): StoredPage | undefined {
+async function storable(page: Captured): Promise<StoredPage | undefined> {
   if (page.status !== 200 || page.headers['set-cookie'] !== undefined) return undefined;
   const headers: StoredPage['headers'] = {};
   for (const [name, value] of Object.entries(page.headers)) {
     if (!SAFE_HEADERS.has(name) || value === undefined) continue;
     headers[name] = Array.isArray(value) ? value : String(value);
   }
-  return { status: 200, headers, body: page.body.toString('base64') };
+  const stored: StoredPage = { status: 200, headers, body: page.body.toString('base64') };
+  if (COMPRESSIBLE.test(String(headers['content-type'] ?? '')) && page.body.length >= GZIP_MIN_BYTES) stored.gzip = (await gzipAsync(page.body)).toString('base64');
+  return stored;
 }
 
-function send(res: ServerResponse, page: StoredPage | Captured, hit: boolean, backend: CacheBackend | 'none', method: string | undefined) {
-  const body = typeof page.body === 'string' ? Buffer.from(page.body, 'base64') : page.body;
+/** `gzip` (or `*`) listed without q=0. */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  const value = Array.isArray(header) ? header.join(',') : (header ?? '');
+  return value.split(',').some((part) => {
+    const [coding = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    return (coding === 'gzip' || coding === '*') && !params.some((p) => /^q=0(\.0*)?$/.test(p));
+  });
+}
+
+/** `encoding.gzip`: the stored gzipped body, sent when the visitor accepts it. */
+function send(
+  res: ServerResponse,
+  page: StoredPage | Captured,
+  hit: boolean,
+  backend: CacheBackend | 'none',
+  method: string | undefined,
+  encoding: { gzip: string | undefined; accepted: boolean },
+) {
+  const gzip = encoding.accepted ? encoding.gzip : undefined;
+  const body = gzip !== undefined ? Buffer.from(gzip, 'base64') : typeof page.body === 'string' ? Buffer.from(page.body, 'base64') : page.body;
   // A miss keeps what Next set on the response itself; a hit starts from a clean one.
   if (typeof page.body === 'string') for (const [name, value] of Object.entries(page.headers)) if (value !== undefined) res.setHeader(name, value);
   res.statusCode = page.status;
   res.setHeader('X-Cache', hit ? 'HIT' : 'MISS');
   res.setHeader('X-Cache-Backend', backend);
   res.removeHeader('transfer-encoding');
+  if (gzip !== undefined) res.setHeader('Content-Encoding', 'gzip');
+  if (encoding.gzip !== undefined) {
+    const vary = String(res.getHeader('vary') ?? '');
+    if (!/accept-encoding/i.test(vary)) res.setHeader('Vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
+  }
   res.setHeader('Content-Length', body.length);
   res.end(method === 'HEAD' ? undefined : body);
 }

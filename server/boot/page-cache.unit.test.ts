@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cacheablePageUrl, pageCacheKey } from './page-cache';
+import { acceptsGzip, cacheablePageUrl, pageCacheKey } from './page-cache';
 
 const get = (url: string, headers: Record<string, string> = {}, method = 'GET') => cacheablePageUrl({ method, url, headers });
 
@@ -44,5 +44,20 @@ describe('which requests the page cache answers', () => {
   it('the key holds the build id and the whole path and query', () => {
     expect(pageCacheKey('build-1', '/a/x?after=2')).toEqual(['page', 'build-1', '/a/x?after=2']);
     expect(pageCacheKey('build-1', '/a/x')).not.toEqual(pageCacheKey('build-2', '/a/x'));
+  });
+});
+
+describe('acceptsGzip', () => {
+  it.each([
+    ['gzip, deflate, br', true],
+    ['br;q=1.0, gzip;q=0.8', true],
+    ['*', true],
+    ['identity', false],
+    ['gzip;q=0', false],
+    ['gzip; q=0.000', false],
+    ['', false],
+    [undefined, false],
+  ])('%s → %s', (header, expected) => {
+    expect(acceptsGzip(header)).toBe(expected);
   });
 });
