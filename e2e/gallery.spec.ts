@@ -31,6 +31,14 @@ async function adminApi(request: APIRequestContext, baseURL: string) {
       expect(image?.id).toBeTruthy();
       return image?.id ?? '';
     },
+    /** Many files in one multipart request (the field `files`). */
+    async uploadMany(files: { name: string; buffer: Buffer }[]): Promise<string[]> {
+      const form = new FormData();
+      for (const file of files) form.append('files', new Blob([new Uint8Array(file.buffer)], { type: 'image/jpeg' }), file.name);
+      const res = await request.post('/api/v1/admin/images', { multipart: form, headers });
+      expect(res.status(), await res.text()).toBe(202);
+      return ((await res.json()) as { items: AdminImage[] }).items.map((i) => i.id);
+    },
     async ready(id: string) {
       await expect
         .poll(async () => ((await (await request.get(`/api/v1/admin/images/${id}`)).json()) as AdminImage).status, { timeout: 90_000, intervals: [500, 1000] })
@@ -108,13 +116,14 @@ test('a visitor browses home → album → photo (modal, keys, EXIF) → back at
   await expect(firstTile.locator('.g-picture')).toHaveAttribute('style', /background-image:\s*url\("?data:image\/png;base64,/);
   await screenshots(page, 'album');
 
-  // Scroll to the fifth photo and open it: it shows over the album.
-  const target = apiOrder[4] ?? '';
+  // On a short phone screen, scroll to the sixth photo and open it: it shows over the album.
+  await page.setViewportSize({ width: 390, height: 480 });
+  const target = apiOrder[5] ?? '';
   const tile = page.getByTestId(`tile-${target}`);
   await tile.scrollIntoViewIfNeeded();
   await page.evaluate(() => window.scrollBy(0, 40));
   const scrolled = await page.evaluate(() => window.scrollY);
-  expect(scrolled).toBeGreaterThan(200);
+  expect(scrolled).toBeGreaterThan(100);
   await tile.getByRole('link').click();
   await expect(page).toHaveURL(new RegExp(`/p/${target}$`));
   const modal = page.getByTestId('photo-modal');
@@ -134,15 +143,11 @@ test('a visitor browses home → album → photo (modal, keys, EXIF) → back at
   await screenshots(page, 'photo-over-album');
 
   // ← / → walk the album in its order, inside the modal.
-  await page.keyboard.press('ArrowRight');
-  await expect(page).toHaveURL(new RegExp(`/p/${apiOrder[5]}$`));
-  await expect(modal.getByTestId('photo-view')).toHaveAttribute('data-photo-id', apiOrder[5] ?? '');
-  await page.keyboard.press('ArrowLeft');
-  await expect(page).toHaveURL(new RegExp(`/p/${apiOrder[4]}$`));
-  await expect(modal.getByTestId('photo-view')).toHaveAttribute('data-photo-id', apiOrder[4] ?? '');
-  await page.keyboard.press('ArrowLeft');
-  await expect(page).toHaveURL(new RegExp(`/p/${apiOrder[3]}$`));
-  await expect(modal.getByTestId('photo-view')).toHaveAttribute('data-photo-id', apiOrder[3] ?? '');
+  for (const [key, index] of [['ArrowRight', 6], ['ArrowLeft', 5], ['ArrowLeft', 4]] as const) {
+    await page.keyboard.press(key);
+    await expect(page).toHaveURL(new RegExp(`/p/${apiOrder[index]}$`));
+    await expect(modal.getByTestId('photo-view')).toHaveAttribute('data-photo-id', apiOrder[index] ?? '');
+  }
 
   // Escape closes the modal: back on the album, at the same scroll position.
   await page.keyboard.press('Escape');
@@ -173,8 +178,12 @@ test('a visitor browses home → album → photo (modal, keys, EXIF) → back at
   await page.mouse.down();
   await page.mouse.move(stage.x + stage.width * 0.2, y, { steps: 5 });
   await page.mouse.up();
-  await expect(page).toHaveURL(new RegExp(`/p/${apiOrder[5]}$`));
-  await expect(page.getByTestId('photo-view')).toHaveAttribute('data-photo-id', apiOrder[5] ?? '');
+  await expect(page).toHaveURL(new RegExp(`/p/${apiOrder[6]}$`));
+  await expect(page.getByTestId('photo-view')).toHaveAttribute('data-photo-id', apiOrder[6] ?? '');
+  await expect(page.getByTestId('photo-modal')).toHaveCount(0); // a full page stays a full page
+  await page.keyboard.press('ArrowLeft');
+  await expect(page).toHaveURL(new RegExp(`/p/${target}$`));
+  await expect(page.getByTestId('photo-view')).toHaveAttribute('data-photo-id', target);
 
   // No gallery page fetched an original; the download link serves one, the private album does not exist.
   const originals = requested.filter((url) => url.includes('/original') || url.includes('/originals/'));
@@ -193,4 +202,35 @@ test('a visitor browses home → album → photo (modal, keys, EXIF) → back at
 
   expect((await page.goto(`/a/${HIDDEN.slug}`))?.status()).toBe(404);
   expect((await page.goto(`/p/${hiddenPhoto}`))?.status()).toBe(404);
+});
+
+test('a long album loads further pages by keyset cursor as the visitor scrolls, in the JSON API order', async ({ page, request, baseURL }) => {
+  test.setTimeout(240_000);
+  if (!baseURL) throw new Error('baseURL is not set');
+  const admin = await adminApi(request, baseURL);
+  const LONG = { slug: 'gallery-long', title: 'Gallery long' };
+  const albumId = await admin.album({ ...LONG, visibility: 'public' });
+  // One more page than the server renders (30 photos a page).
+  const files = await Promise.all(Array.from({ length: 34 }, async (_, i) => ({ name: `long-${i}.jpg`, buffer: await makeJpeg({ width: 400, height: i % 3 ? 300 : 500, seed: 840 + i }) })));
+  const ids = await admin.uploadMany(files);
+  expect(new Set(ids).size).toBe(files.length);
+  for (const id of ids) await admin.ready(id);
+  for (const id of ids) await admin.move(id, albumId);
+  const apiOrder = ((await (await request.get(`/api/v1/albums/${LONG.slug}?limit=100`)).json()) as { images: { items: { id: string }[] } }).images.items.map((i) => i.id);
+
+  const pages: string[] = [];
+  page.on('request', (r) => r.url().includes(`/api/v1/albums/${LONG.slug}?`) && pages.push(r.url()));
+  await page.goto(`/a/${LONG.slug}`);
+  const tiles = page.getByTestId('justified-grid').locator('li');
+  await expect(tiles).toHaveCount(30);
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await expect(tiles).toHaveCount(34);
+  expect(pages).toHaveLength(1);
+  expect(pages[0]).toContain('cursor=');
+  expect(await tiles.evaluateAll((list) => list.map((t) => t.getAttribute('data-testid')))).toEqual(apiOrder.map((id) => `tile-${id}`));
+  await expect(page.getByRole('button', { name: 'More photos' })).toHaveCount(0);
+  for (const img of await page.locator('img').evaluateAll((list) => list.map((i) => [i.getAttribute('width'), i.getAttribute('height')]))) {
+    expect(Number(img[0])).toBeGreaterThan(0);
+    expect(Number(img[1])).toBeGreaterThan(0);
+  }
 });

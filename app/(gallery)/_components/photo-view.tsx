@@ -1,7 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { type PointerEvent, useEffect, useRef } from 'react';
+import { type PointerEvent, type ReactNode, useEffect, useRef } from 'react';
 import { altText, type GalleryImage } from '../_lib/present';
 import { ExifPanel } from './exif-panel';
 import { GalleryPicture } from './gallery-picture';
@@ -24,8 +24,9 @@ const SWIPE_PX = 50;
 export function PhotoView({ photo, album, prevHref, nextHref, downloadHref, mode }: PhotoViewProps) {
   const router = useRouter();
   const start = useRef<{ x: number; y: number } | null>(null);
-  // Inside the modal the history keeps one entry, so closing returns to the album at once.
-  const go = (href: string | null) => href && (mode === 'modal' ? router.replace(href, { scroll: false }) : router.push(href));
+  // Inside the modal the history keeps one entry, so closing returns to the album at once. On the
+  // full page a document load: a soft navigation to a photo would be intercepted into the modal.
+  const go = (href: string | null) => href && (mode === 'modal' ? router.replace(href, { scroll: false }) : window.location.assign(href));
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -36,7 +37,7 @@ export function PhotoView({ photo, album, prevHref, nextHref, downloadHref, mode
       if (!href) return;
       event.preventDefault();
       if (mode === 'modal') router.replace(href, { scroll: false });
-      else router.push(href);
+      else window.location.assign(href);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -69,20 +70,12 @@ export function PhotoView({ photo, album, prevHref, nextHref, downloadHref, mode
         )}
         <h1 className="g-photo-title">{title}</h1>
         <nav className="g-photo-nav" aria-label="Photos in this album">
-          {prevHref ? (
-            <Link href={prevHref} replace={mode === 'modal'} scroll={false} className="g-button" rel="prev">
-              ← Previous
-            </Link>
-          ) : (
-            <span className="g-button" aria-disabled="true">← Previous</span>
-          )}
-          {nextHref ? (
-            <Link href={nextHref} replace={mode === 'modal'} scroll={false} className="g-button" rel="next">
-              Next →
-            </Link>
-          ) : (
-            <span className="g-button" aria-disabled="true">Next →</span>
-          )}
+          <StepLink href={prevHref} rel="prev" mode={mode}>
+            ← Previous
+          </StepLink>
+          <StepLink href={nextHref} rel="next" mode={mode}>
+            Next →
+          </StepLink>
         </nav>
       </header>
       <div
@@ -103,5 +96,26 @@ export function PhotoView({ photo, album, prevHref, nextHref, downloadHref, mode
         )}
       </footer>
     </article>
+  );
+}
+
+/** Prev/next: a soft, history-replacing step inside the modal; a plain link (document load) on the page. */
+function StepLink({ href, rel, mode, children }: { href: string | null; rel: 'prev' | 'next'; mode: PhotoViewProps['mode']; children: ReactNode }) {
+  if (!href)
+    return (
+      <span className="g-button" aria-disabled="true">
+        {children}
+      </span>
+    );
+  if (mode === 'page')
+    return (
+      <a href={href} className="g-button" rel={rel}>
+        {children}
+      </a>
+    );
+  return (
+    <Link href={href} replace scroll={false} className="g-button" rel={rel}>
+      {children}
+    </Link>
   );
 }
