@@ -1,17 +1,7 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
-
-/** What a refused unlock says; 429 names the wait the API gives in Retry-After. */
-function refusal(status: number, retryAfter: string | null): string {
-  if (status === 401) return 'Wrong password. Try again.';
-  if (status === 429) {
-    const minutes = Math.max(1, Math.ceil(Number(retryAfter ?? '60') / 60));
-    return `Too many attempts, try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
-  }
-  if (status === 404) return 'This link is no longer valid.';
-  return 'Could not check the password; try again.';
-}
+import { unlockRefusal } from './unlock-message';
 
 /** The password of a share link: the API sets the access cookie, then the page renders again with it. */
 export function UnlockForm({ token }: { token: string }) {
@@ -35,7 +25,7 @@ export function UnlockForm({ token }: { token: string }) {
         router.refresh();
         return;
       }
-      setError(refusal(res.status, res.headers.get('retry-after')));
+      setError(unlockRefusal(res.status, res.headers.get('retry-after')));
     } catch {
       setError('Could not reach the server; try again.');
     } finally {
