@@ -31,6 +31,7 @@ const SETTINGS = {
   connections: 50,
   durationSeconds: positiveFromEnv('BENCH_SECONDS', 10, 'number of seconds'),
   warmupSeconds: 2,
+  timeoutSeconds: 30,
   pageLoads: positiveIntegerFromEnv('BENCH_PAGE_LOADS', 5),
   viewport: { width: 1280, height: 800 },
 } as const;
@@ -84,7 +85,8 @@ interface LoadRow {
 }
 
 async function measure(target: LoadRow['target'], url: string, failures: string[]): Promise<LoadRow> {
-  const run = (duration: number) => autocannon({ url, connections: SETTINGS.connections, duration });
+  // The uncached page queues 50 renders on 2 cores: its tail passes autocannon's default 10 s timeout.
+  const run = (duration: number) => autocannon({ url, connections: SETTINGS.connections, duration, timeout: SETTINGS.timeoutSeconds });
   await run(SETTINGS.warmupSeconds);
   const result = await run(SETTINGS.durationSeconds);
   if (result.non2xx || result.errors || result.timeouts) failures.push(`${target}: non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`);
