@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CacheManager } from '../cache';
 import { directRedis, testManager, uniqueNamespace } from '../cache/test-support';
 import { startPrivateRedis } from '../testing/redis';
-import { pageCacheKey, type WebHandler, withPageCache } from './page-cache';
+import { until } from '../testing/processes';
+import { JOIN_MS, pageCacheKey, type WebHandler, withPageCache } from './page-cache';
 
 /*
  * The page cache over real sockets and a real cache manager (the shared Redis, or a private
@@ -18,9 +19,10 @@ afterEach(async () => {
 
 function stubNext() {
   const seen: { url: string; headers: IncomingHttpHeaders }[] = [];
-  const state = { version: 1 };
+  const state: { version: number; gate?: Promise<void> } = { version: 1 };
   const handler: WebHandler = async (req, res) => {
     const url = req.url ?? '/';
+    const version = state.version; // what the render reads, before any gate
     seen.push({ url, headers: { ...req.headers } });
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.setHeader('x-render-detail', 'not for replay');
@@ -30,9 +32,10 @@ function stubNext() {
       return;
     }
     if (url === '/a/with-cookie') res.setHeader('set-cookie', 'visitor=1; Path=/; HttpOnly');
+    await state.gate;
     res.writeHead(200, { 'cache-control': 'private, no-cache, no-store, max-age=0, must-revalidate' });
     res.flushHeaders();
-    res.write(`<html><body>${url} v${state.version} `);
+    res.write(`<html><body>${url} v${version} `);
     if (url === '/a/large') res.write('<p>a long page</p>'.repeat(200));
     await new Promise((resolve) => setImmediate(resolve));
     res.write(Buffer.from('é—ü '));
@@ -41,11 +44,15 @@ function stubNext() {
   return { handler, seen, state, renders: (url: string) => seen.filter((s) => s.url === url).length };
 }
 
-async function serve(manager: CacheManager, buildId = 'build-1', namespace = uniqueNamespace('pages')) {
+async function serve(manager: CacheManager, buildId = 'build-1', namespace = uniqueNamespace('pages'), now?: () => number) {
   const next = stubNext();
   const cache = manager.cache(namespace);
-  const listener = withPageCache(next.handler, { cache, ttlSeconds: 60, buildId });
-  const server = http.createServer((req, res) => void Promise.resolve(listener(req, res)).catch(() => res.destroy()));
+  const listener = withPageCache(next.handler, { cache, ttlSeconds: 60, buildId, now });
+  const received = { count: 0 };
+  const server = http.createServer((req, res) => {
+    received.count += 1;
+    void Promise.resolve(listener(req, res)).catch(() => res.destroy());
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -54,7 +61,13 @@ async function serve(manager: CacheManager, buildId = 'build-1', namespace = uni
     const res = await fetch(`http://127.0.0.1:${port}${path}`, init);
     return { status: res.status, headers: res.headers, body: await res.text() };
   };
-  return { next, cache, get, namespace };
+  return { next, cache, get, namespace, received };
+}
+
+function gate() {
+  let open: () => void = () => {};
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
 }
 
 async function strictManager(redisUrl?: string) {
@@ -113,6 +126,53 @@ describe('the gallery page cache', () => {
     const miss = await other.get('/a/large', { headers: { 'accept-encoding': 'gzip' } });
     expect(miss.headers.get('x-cache')).toBe('MISS');
     expect(miss.headers.get('content-encoding')).toBe('gzip');
+  });
+
+  it('concurrent misses of one URL wait for the render in flight instead of rendering again', async () => {
+    const { manager } = await strictManager();
+    const { next, get, received } = await serve(manager);
+    const g = gate();
+    next.state.gate = g.promise;
+    const leader = get('/a/busy');
+    await until('the first render to start', () => next.renders('/a/busy') === 1);
+    const followers = Array.from({ length: 4 }, () => get('/a/busy'));
+    await until('the server to receive the other four', () => received.count === 5);
+    g.open();
+    const answers = await Promise.all([leader, ...followers]);
+    expect(next.renders('/a/busy')).toBe(1);
+    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+    expect(answers.map((a) => [a.status, a.headers.get('x-cache'), a.headers.get('x-cache-backend')])).toEqual(answers.map(() => [200, 'MISS', 'redis']));
+  });
+
+  it(`a render in flight for more than ${JOIN_MS} ms is not joined: its data may predate a write`, async () => {
+    const { manager } = await strictManager();
+    let clock = 1_000_000;
+    const { next, get } = await serve(manager, 'build-1', uniqueNamespace('pages'), () => clock);
+    const g = gate();
+    next.state.gate = g.promise;
+    const first = get('/a/slow');
+    await until('the first render to start', () => next.renders('/a/slow') === 1);
+    clock += JOIN_MS + 1;
+    next.state.version = 2;
+    const second = get('/a/slow');
+    await until('a second render to start', () => next.renders('/a/slow') === 2);
+    g.open();
+    expect((await first).body).toContain('v1');
+    expect((await second).body).toContain('v2');
+  });
+
+  it('a render that is not stored (a cookie, a 404) is not shared either', async () => {
+    const { manager } = await strictManager();
+    const { next, get, received } = await serve(manager);
+    const g = gate();
+    next.state.gate = g.promise;
+    const leader = get('/a/with-cookie');
+    await until('the first render to start', () => next.renders('/a/with-cookie') === 1);
+    const follower = get('/a/with-cookie');
+    await until('the server to receive the second', () => received.count === 2);
+    g.open();
+    await Promise.all([leader, follower]);
+    expect(next.renders('/a/with-cookie')).toBe(2);
   });
 
   it('the query is part of the key; cookies are not', async () => {

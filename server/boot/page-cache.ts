@@ -20,7 +20,12 @@ export interface PageCacheOptions {
   ttlSeconds: number;
   /** Next's build id: a new build never serves pages rendered by the previous one. */
   buildId: string;
+  /** Clock for joining renders in flight; tests pass a fake one. */
+  now?: () => number;
 }
+
+/** How old a render in flight may be for a concurrent miss of the same URL to wait for it. */
+export const JOIN_MS = 250;
 
 /** `/`, `/a/<slug>`, `/p/<id>` and the feeds; never /s/*, /admin, /login, /setup, /_next. */
 const GALLERY_PATH = /^\/(?:a\/[^/]+|p\/[^/]+|feed\.xml|sitemap\.xml|robots\.txt)?$/;
@@ -90,8 +95,17 @@ export function readBuildId(dir: string): string {
   return fs.readFileSync(path.join(dir, '.next', 'BUILD_ID'), 'utf8').trim();
 }
 
-/** Next's handler behind the page cache; other requests go straight through. */
+type Result = { value: StoredPage | undefined; backend: CacheBackend | 'none'; hit: boolean };
+
+/**
+ * Next's handler behind the page cache; other requests go straight through. Concurrent misses
+ * of one URL in this process share one render (after an invalidation under load, every
+ * visitor would otherwise render), but only a render started at most JOIN_MS ago: its data is
+ * then at most that old, which keeps the 1 s freshness promise.
+ */
 export function withPageCache(web: WebHandler, options: PageCacheOptions): WebHandler {
+  const flights = new Map<string, { started: number; result: Promise<Result | undefined> }>();
+  const now = options.now ?? Date.now;
   return async (req, res) => {
     const url = cacheablePageUrl(req);
     if (url === undefined) return web(req, res);
@@ -100,23 +114,36 @@ export function withPageCache(web: WebHandler, options: PageCacheOptions): WebHa
 
     // The stored body must be the plain one (gzip is made once, when storing), and a 304 cannot be stored.
     const gzip = acceptsGzip(req.headers['accept-encoding']);
+    const flight = flights.get(url);
+    if (flight && now() - flight.started <= JOIN_MS) {
+      const shared = await flight.result;
+      if (shared?.value) return send(res, shared.value, false, shared.backend, req.method, { gzip: shared.value.gzip, accepted: gzip });
+    }
     dropRequestHeaders(req, ['accept-encoding', 'if-none-match', 'if-modified-since']);
     let captured: Captured | undefined;
-    let result: { value: StoredPage | undefined; backend: CacheBackend | 'none'; hit: boolean };
+    let settle: (result: Result | undefined) => void = () => {};
+    const mine = { started: 0, result: new Promise<Result | undefined>((resolve) => (settle = resolve)) };
+    let result: Result;
     try {
       result = await options.cache.getOrLoad(
         key,
         options.ttlSeconds,
         async () => {
+          mine.started = now();
+          flights.set(url, mine);
           captured = await capture(web, req, res);
           return await storable(captured);
         },
         { parse: StoredPage },
       );
     } catch (error) {
+      settle(undefined);
       if (error instanceof ClientGoneError) return;
       throw error;
+    } finally {
+      if (flights.get(url) === mine) flights.delete(url);
     }
+    settle(result);
     // A miss answers with what Next rendered (its own headers, cookies included), a hit with the stored page.
     const page = result.hit ? result.value : captured;
     if (!page) throw new Error('page cache: neither a stored nor a rendered page');
