@@ -63,6 +63,8 @@ export interface CacheManagerOptions {
   cooldownMs?: number;
   /** Entries kept by the process-local store (default 5000). */
   localMaxEntries?: number;
+  /** Total JSON characters of the values the process-local store keeps (default 128 Mi: ~128 MB, as V8 keeps ASCII one byte a character); least recently used go first. */
+  localMaxChars?: number;
   connectTimeoutMs?: number;
   commandTimeoutMs?: number;
   /**
