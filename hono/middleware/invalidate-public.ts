@@ -6,8 +6,9 @@ import { ApiError } from '../errors';
 const PUBLIC_WRITES = /^\/api\/v1\/admin\/(images|albums|tags|settings)(\/|$)/;
 
 /**
- * After every successful admin write that can change what the public API shows, drop the
- * public cache on every replica at once. One place, so a new route cannot forget it.
+ * After every successful admin write that can change what the public API or the gallery
+ * pages show (share revokes live under albums/), drop the public cache on every replica at
+ * once. One place, so a new route cannot forget it.
  */
 export const invalidatePublic = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   await next();

@@ -8,18 +8,27 @@ import { getRequestListener } from '@hono/node-server';
 import { createApp, setApp } from '../../hono';
 import { CLIENT_IP_HEADER, socketClientIp } from '../http/client-ip';
 import { createHttpServer } from './http-server';
+import { withPageCache } from './page-cache';
 import type { Services } from './runtime';
 
 type WebHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
+export interface ProductionServerOptions {
+  /** Gallery pages through the shared public cache (page-cache.ts), keyed by this build id; absent: every page rendered. */
+  pageCache?: { buildId: string };
+}
+
 /** `web` answers what is neither API nor auth: Next's handler in production, a stub in tests. */
-export function createProductionServer(services: Services, web: WebHandler) {
+export function createProductionServer(services: Services, web: WebHandler, options: ProductionServerOptions = {}) {
   const api = createApp(services);
   setApp(api);
+  const pages = options.pageCache
+    ? withPageCache(web, { cache: services.cache.public, ttlSeconds: services.config.publicCacheTtlSeconds, buildId: options.pageCache.buildId })
+    : web;
   return createHttpServer({
     api: getRequestListener(api.fetch),
     auth: getRequestListener(services.authHandler),
-    web,
+    web: pages,
     clientIpHeader: CLIENT_IP_HEADER,
     resolveClientIp: socketClientIp(services.config),
   });

@@ -5,6 +5,7 @@ import { createLogger } from '../log';
 import { ReplicaGuardError } from '../replica-guard';
 import { createProductionServer, startNext } from './http';
 import { ensureNextBuild } from './next-build';
+import { readBuildId } from './page-cache';
 import { startBackground } from './background';
 import { createServices, setServices } from './runtime';
 
@@ -33,7 +34,7 @@ async function main() {
   setServices(services);
 
   const web = await startNext({ dir, host: config.host, port: config.port });
-  const http = createProductionServer(services, web.handle);
+  const http = createProductionServer(services, web.handle, { pageCache: { buildId: readBuildId(dir) } });
   http.server.on('handlerError', (error: unknown) => log.error({ err: error }, 'request handler failed'));
   const stopBackground = await startBackground(services);
   const port = await http.listen(config.port, config.host);

@@ -17,6 +17,12 @@ import { ensureOwner } from '../users';
 
 /** The cache namespace of the public read API; every admin write invalidates it. */
 export const PUBLIC_CACHE = 'public';
+/**
+ * In degraded mode with Redis away, admin writes cannot invalidate other replicas' fallback
+ * stores, so what they store lives at most this long: gallery data and the page rendered
+ * from it stack two such lifetimes, and DESIGN wants every replica fresh within 1 s.
+ */
+export const DEGRADED_TTL_SECONDS = 0.5;
 
 /** Everything a request or a job needs; built once per process by createServices. */
 export interface Services {
@@ -76,6 +82,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       redisUrl: config.redisUrl,
       log: log.child({ module: 'cache' }),
       flushOnRecovery: [PUBLIC_CACHE],
+      degradedTtlSeconds: DEGRADED_TTL_SECONDS,
     });
     // Strict mode refuses to start without Redis (CacheBackendUnavailableError names the other modes).
     await cacheManager.init();

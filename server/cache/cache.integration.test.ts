@@ -110,6 +110,30 @@ describe('degraded mode', () => {
     expect(events).toHaveLength(1);
   });
 
+  it('degradedTtlSeconds: a value the fallback stores lives at most that long; without it, its own TTL', async () => {
+    for (const degradedTtlSeconds of [1, undefined]) {
+      const { manager, advance } = track(testManager({ mode: 'degraded', redisUrl: await deadUrl(), cooldownMs: 60_000, degradedTtlSeconds }));
+      await manager.init();
+      const cache = manager.cache('public');
+      let loads = 0;
+      const load = async () => ++loads;
+      expect(await cache.getOrLoad(['page'], 60, load)).toEqual({ value: 1, backend: 'local-degraded', hit: false });
+      await cache.set(['set'], 'x', 60);
+      advance(900);
+      expect(await cache.getOrLoad(['page'], 60, load)).toEqual({ value: 1, backend: 'local-degraded', hit: true });
+      advance(200);
+      const later = await cache.getOrLoad(['page'], 60, load);
+      const setLater = await cache.get(['set']);
+      if (degradedTtlSeconds === 1) {
+        expect(later).toEqual({ value: 2, backend: 'local-degraded', hit: false });
+        expect(setLater.value).toBeUndefined();
+      } else {
+        expect(later).toEqual({ value: 1, backend: 'local-degraded', hit: true });
+        expect(setLater.value).toBe('x');
+      }
+    }
+  });
+
   it('loses Redis at runtime: exactly one event, values tagged local-degraded, invalidation throws', async () => {
     const redis = await privateRedis();
     const { manager, events } = track(testManager({ mode: 'degraded', redisUrl: redis.url }));

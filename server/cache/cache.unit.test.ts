@@ -5,7 +5,7 @@ import { assertNamespace, namespaceKeys } from './keys';
 
 const log = createLogger({ level: 'silent' });
 
-function localManager(options: { localMaxEntries?: number } = {}) {
+function localManager(options: { localMaxEntries?: number; localMaxChars?: number } = {}) {
   let clock = 1_000_000;
   const manager = createCacheManager({ mode: 'local', log, now: () => clock, ...options });
   return { manager, advance: (ms: number) => (clock += ms) };
@@ -88,6 +88,20 @@ describe('local mode', () => {
     await cache.set(['d'], 'd', 60);
     expect((await cache.get(['b'])).value).toBeUndefined();
     for (const k of ['a', 'c', 'd']) expect((await cache.get([k])).value).toBe(k);
+  });
+
+  it('evicts the least recently used values past localMaxChars, and never keeps one bigger than that', async () => {
+    const { manager } = localManager({ localMaxChars: 100 });
+    const cache = manager.cache('public');
+    const value = (c: string) => c.repeat(38); // 40 characters of JSON
+    for (const k of ['a', 'b']) await cache.set([k], value(k), 60);
+    await cache.get(['a']);
+    await cache.set(['c'], value('c'), 60);
+    expect((await cache.get(['b'])).value).toBeUndefined();
+    for (const k of ['a', 'c']) expect((await cache.get([k])).value).toBe(value(k));
+    await cache.set(['huge'], 'x'.repeat(200), 60);
+    expect((await cache.get(['huge'])).value).toBeUndefined();
+    expect((await cache.get(['a'])).value).toBe(value('a'));
   });
 
   it('gives one instance per namespace, even under concurrent first use', async () => {

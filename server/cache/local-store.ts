@@ -22,11 +22,15 @@ export class LocalStore {
   constructor(
     maxEntries: number,
     private readonly now: () => number,
+    maxChars = Number.POSITIVE_INFINITY,
   ) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new TypeError('localMaxEntries must be a positive integer');
+    if (!(maxChars >= 1)) throw new TypeError('localMaxChars must be at least 1');
     // ttlResolution 0: read the injected clock on every access, so fake clocks work exactly.
     const options = { max: maxEntries, ttlResolution: 0, perf: { now } };
-    this.values = new LRUCache<string, string>(options);
+    // Whole gallery pages are values too: a size bound keeps 5000 of them from filling memory.
+    const sized = Number.isFinite(maxChars) ? { maxSize: maxChars, sizeCalculation: (json: string) => Math.max(1, json.length) } : {};
+    this.values = new LRUCache<string, string>({ ...options, ...sized });
     this.counters = new LRUCache<string, Counter>(options);
   }
 

@@ -1,3 +1,4 @@
+import { toMs } from './codec';
 import { CacheBackendUnavailableError } from './errors';
 import { createReporter, errorDetail } from './events';
 import { assertNamespace, namespaceKeys } from './keys';
@@ -6,7 +7,7 @@ import { NamespaceCache } from './namespace-cache';
 import { RedisDownError, RedisLink } from './redis-link';
 import type { Cache, CacheManager, CacheManagerOptions } from './types';
 
-const DEFAULTS = { cooldownMs: 5000, localMaxEntries: 5000, connectTimeoutMs: 1000, commandTimeoutMs: 1000 };
+const DEFAULTS = { cooldownMs: 5000, localMaxEntries: 5000, localMaxChars: 128 * 1024 * 1024, connectTimeoutMs: 1000, commandTimeoutMs: 1000 };
 
 /**
  * One manager per process: it owns the Redis client (strict, degraded) and the
@@ -16,7 +17,8 @@ export function createCacheManager(options: CacheManagerOptions): CacheManager {
   const { mode, redisUrl, log } = options;
   if (mode !== 'local' && !redisUrl) throw new TypeError(`CACHE_MODE=${mode} needs REDIS_URL; use CACHE_MODE=local without Redis`);
   const now = options.now ?? Date.now;
-  const local = new LocalStore(options.localMaxEntries ?? DEFAULTS.localMaxEntries, now);
+  const local = new LocalStore(options.localMaxEntries ?? DEFAULTS.localMaxEntries, now, options.localMaxChars ?? DEFAULTS.localMaxChars);
+  const degradedTtlMs = options.degradedTtlSeconds === undefined ? undefined : toMs(options.degradedTtlSeconds, 'degradedTtlSeconds');
   const reporter = createReporter({ mode, log, redisUrl, onEvent: options.onEvent });
   let starting = false;
   const link =
@@ -63,7 +65,7 @@ export function createCacheManager(options: CacheManagerOptions): CacheManager {
       const existing = caches.get(namespace);
       if (existing) return existing;
       assertNamespace(namespace);
-      const created = new NamespaceCache({ namespace, mode, keys: namespaceKeys(namespace), local, link, redisUrl });
+      const created = new NamespaceCache({ namespace, mode, keys: namespaceKeys(namespace), local, link, redisUrl, degradedTtlMs });
       caches.set(namespace, created);
       return created;
     },

@@ -16,6 +16,8 @@ export interface NamespaceCacheDeps {
   /** Absent in local mode. */
   link: RedisLink | undefined;
   redisUrl: string | undefined;
+  /** Cap on the TTL of what the degraded fallback stores (CacheManagerOptions.degradedTtlSeconds). */
+  degradedTtlMs: number | undefined;
 }
 
 /** The generation a read saw, so a slow load is not cached over a newer invalidation. */
@@ -145,7 +147,8 @@ export class NamespaceCache implements Cache {
         return { backend: 'redis' };
       },
       (backend) => {
-        if (token?.kind !== 'local' || token.generation === local.generation()) local.set(valueKey, json, ttlMs);
+        const cap = backend === 'local-degraded' ? this.deps.degradedTtlMs : undefined;
+        if (token?.kind !== 'local' || token.generation === local.generation()) local.set(valueKey, json, cap === undefined ? ttlMs : Math.min(ttlMs, cap));
         return { backend };
       },
     );

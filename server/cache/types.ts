@@ -63,6 +63,8 @@ export interface CacheManagerOptions {
   cooldownMs?: number;
   /** Entries kept by the process-local store (default 5000). */
   localMaxEntries?: number;
+  /** Total JSON characters of the values the process-local store keeps (default 128 Mi: ~128 MB, as V8 keeps ASCII one byte a character); least recently used go first. */
+  localMaxChars?: number;
   connectTimeoutMs?: number;
   commandTimeoutMs?: number;
   /**
@@ -70,6 +72,11 @@ export interface CacheManagerOptions {
    * invalidation made elsewhere during the outage may never have reached Redis.
    */
   flushOnRecovery?: readonly string[];
+  /**
+   * Longest a value stored by the degraded fallback lives (default: its own TTL). Invalidations
+   * cannot reach other replicas while Redis is away, so this bounds how stale they can be.
+   */
+  degradedTtlSeconds?: number;
   /** Clock for TTLs, windows and cooldowns; tests pass a fake one. */
   now?: () => number;
 }
