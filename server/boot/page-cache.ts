@@ -74,16 +74,19 @@ interface Captured {
   body: Buffer;
 }
 
-/** The cache key's URL part for a plain document request to a gallery page, else undefined. */
+/** The cache key's path for a plain document request to a gallery page, else undefined. */
 export function cacheablePageUrl(req: Pick<IncomingMessage, 'method' | 'url' | 'headers'>): string | undefined {
   if (req.method !== 'GET' && req.method !== 'HEAD') return undefined;
   const url = req.url ?? '/';
   if (url.length > MAX_URL_LENGTH) return undefined;
   const q = url.indexOf('?');
-  if (!GALLERY_PATH.test(q < 0 ? url : url.slice(0, q))) return undefined;
+  const pathname = q < 0 ? url : url.slice(0, q);
+  if (!GALLERY_PATH.test(pathname)) return undefined;
   if (q >= 0 && new URLSearchParams(url.slice(q + 1)).has('_rsc')) return undefined;
   if (ROUTER_HEADERS.some((name) => req.headers[name] !== undefined)) return undefined;
-  return url;
+  // Gallery pages read no query, so the path alone names the page: a made-up query
+  // (tracking parameters, cache busting) neither fills the cache nor skips it.
+  return pathname;
 }
 
 export function pageCacheKey(buildId: string, url: string): string[] {
