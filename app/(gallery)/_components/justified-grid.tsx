@@ -42,11 +42,13 @@ export function JustifiedGrid({ initial, photoHrefPrefix, pageUrl, label, eagerC
   const [cursor, setCursor] = useState(initial.nextCursor);
   const [state, setState] = useState<'idle' | 'loading' | 'failed'>('idle');
   const sentinel = useRef<HTMLDivElement>(null);
-  const busy = useRef(false);
+  // The cursor being (or last) fetched: an observer callback still holding the previous
+  // render's cursor can fire after a page arrived and before React re-rendered.
+  const requested = useRef<string | null>(null);
 
   const loadMore = useCallback(async () => {
-    if (!pageUrl || !cursor || busy.current) return;
-    busy.current = true;
+    if (!pageUrl || !cursor || requested.current === cursor) return;
+    requested.current = cursor;
     setState('loading');
     try {
       const url = `${pageUrl}${pageUrl.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`;
@@ -60,9 +62,8 @@ export function JustifiedGrid({ initial, photoHrefPrefix, pageUrl, label, eagerC
       setCursor(page.nextCursor);
       setState('idle');
     } catch {
+      requested.current = null; // the button tries this cursor again
       setState('failed');
-    } finally {
-      busy.current = false;
     }
   }, [cursor, pageUrl]);
 
