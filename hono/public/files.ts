@@ -24,19 +24,21 @@ export async function serveFile(c: Context<AppEnv>) {
   } catch {
     return notFound(c);
   }
-  const { db, storage } = c.get('services');
+  const { db } = c.get('services');
   const file = await resolveVariantFile({ db }, key);
   if (!file || (!file.public && !(await isAdmin(c)))) return notFound(c);
-  // Variant keys never change content (a new develop writes new keys), so the key is the version.
+  return sendVariant(c, key, file.format, file.public ? 'public, max-age=31536000, immutable' : 'private, max-age=3600');
+}
+
+/**
+ * The bytes of a stored variant, with an ETag and a 304 for a revalidation. Variant keys never
+ * change content (a new develop writes new keys), so the key is the version.
+ */
+export async function sendVariant(c: Context<AppEnv>, key: string, format: string, cacheControl: string) {
   const etag = `"${createHash('sha256').update(key).digest('base64url').slice(0, 22)}"`;
-  const headers = {
-    ETag: etag,
-    'Cache-Control': file.public ? 'public, max-age=31536000, immutable' : 'private, max-age=3600',
-    'Content-Type': `image/${file.format}`,
-    'X-Content-Type-Options': 'nosniff',
-  };
+  const headers = { ETag: etag, 'Cache-Control': cacheControl, 'Content-Type': `image/${format}`, 'X-Content-Type-Options': 'nosniff' };
   if (c.req.header('if-none-match')?.split(',').some((t) => t.trim() === etag)) return c.body(null, 304, headers);
-  const object = await storage.get(key);
-  if (!object) return notFound(c);
+  const object = await c.get('services').storage.get(key);
+  if (!object) return errorJson(c, 'NOT_FOUND', 'File not found');
   return c.body(Readable.toWeb(object.body) as ReadableStream, 200, { ...headers, 'Content-Length': String(object.bytes) });
 }

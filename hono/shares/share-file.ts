@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { assertShareAccess, resolveShare, resolveSharedFile } from '../../server/shares';
 import { assertKey } from '../../server/storage';
 import type { AppEnv } from '../env';
 import { errorJson } from '../errors';
+import { sendVariant } from '../public/files';
 
 const FILES = '/files/';
 
@@ -28,10 +27,5 @@ export async function serveShareFile(c: Context<AppEnv>) {
   }
   const file = await resolveSharedFile(services, share, key);
   if (!file) return notFound();
-  const etag = `"${createHash('sha256').update(key).digest('base64url').slice(0, 22)}"`;
-  const headers = { ETag: etag, 'Cache-Control': 'private, no-cache', 'Content-Type': `image/${file.format}`, 'X-Content-Type-Options': 'nosniff' };
-  if (c.req.header('if-none-match')?.split(',').some((t) => t.trim() === etag)) return c.body(null, 304, headers);
-  const object = await services.storage.get(key);
-  if (!object) return notFound();
-  return c.body(Readable.toWeb(object.body) as ReadableStream, 200, { ...headers, 'Content-Length': String(object.bytes) });
+  return sendVariant(c, key, file.format, 'private, no-cache');
 }
