@@ -52,19 +52,31 @@ const PRIVATE_STRINGS = [OWNER.email, VIEWER.email, LEAVER.email, ADMIN.email, '
 /** Pages only the owner may open; an admin is refused there like a viewer. */
 const OWNER_PAGES = ['/admin/users'];
 
-/** The state tree the Next router sends when it navigates inside the admin, taken from a real navigation. */
-async function captureStateTree(page: Page): Promise<string> {
-  await page.goto('/admin');
-  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+/** The state tree the Next router sends when it follows an admin nav link, taken from a real navigation. */
+async function navigationTree(page: Page, link: string): Promise<string> {
   const navigation = page.waitForRequest((r) => {
     const h = r.headers();
     return h.rsc === '1' && !h['next-router-prefetch'] && (h['next-router-state-tree'] ?? '').includes('admin');
   });
-  await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Jobs' }).click();
+  await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: link, exact: true }).click();
   const tree = (await navigation).headers()['next-router-state-tree'] ?? '';
   // URL-encoded JSON whose admin segment is marked as already loaded.
   expect(JSON.stringify(JSON.parse(decodeURIComponent(tree)))).toContain('"admin"');
   return tree;
+}
+
+/**
+ * Trees that claim the admin layout is loaded, one per page the router was on: asked for the
+ * very page a tree says is showing, Next may answer with nothing to change, so each URL is
+ * requested with a tree of another page (`treeFor`).
+ */
+async function captureStateTrees(page: Page) {
+  await page.goto('/admin');
+  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+  const onDashboard = await navigationTree(page, 'Jobs');
+  await expect(page).toHaveURL(/\/admin\/jobs$/);
+  const onJobs = await navigationTree(page, 'Dashboard');
+  return { treeFor: (url: string) => (url === '/admin' ? onJobs : onDashboard) };
 }
 
 /**
@@ -96,9 +108,9 @@ test('no admin page renders for a signed-out visitor, a viewer, a deactivated ad
   expect(pages).toContain(`/admin/library/${SAMPLE_ID}`);
   expect(pages.filter((p) => !PAGE_MARKERS[p]), 'admin pages without markers in this test').toEqual([]);
 
-  const tree = await captureStateTree(ownerPage);
+  const { treeFor } = await captureStateTrees(ownerPage);
   for (const url of pages) {
-    const owner = await pageRequest(ownerPage.request, url, tree);
+    const owner = await pageRequest(ownerPage.request, url, treeFor(url));
     expect(owner.status, `owner ${url}`).toBe(200);
     for (const marker of PAGE_MARKERS[url] ?? []) expect(owner.body, `owner ${url} carries ${marker}`).toContain(marker);
   }
@@ -122,7 +134,7 @@ test('no admin page renders for a signed-out visitor, a viewer, a deactivated ad
 
     // An admin who is not the owner: every page but the owner's renders, so the check is no blanket refusal.
     for (const url of pages.filter((p) => !OWNER_PAGES.includes(p))) {
-      const { status, body } = await pageRequest(admin, url, tree);
+      const { status, body } = await pageRequest(admin, url, treeFor(url));
       expect(status, `admin ${url}`).toBe(200);
       for (const marker of PAGE_MARKERS[url] ?? []) expect(body, `admin ${url} carries ${marker}`).toContain(marker);
     }
@@ -137,7 +149,7 @@ test('no admin page renders for a signed-out visitor, a viewer, a deactivated ad
     const leaks: string[] = [];
     for (const [who, request, urls, privateStrings] of refused) {
       for (const url of urls) {
-        for (const [shape, stateTree] of [['RSC', tree], ['document', null]] as const) {
+        for (const [shape, stateTree] of [['RSC', treeFor(url)], ['document', null]] as const) {
           const { status, body } = await pageRequest(request, url, stateTree);
           const found = [...(PAGE_MARKERS[url] ?? []), ...privateStrings].filter((marker) => body.includes(marker));
           if (found.length) leaks.push(`${who} ${shape} ${url} → ${status} carrying ${found.join(', ')}`);

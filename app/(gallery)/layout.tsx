@@ -19,6 +19,11 @@ export default function GalleryLayout({ children, modal }: { children: ReactNode
     <div className="gallery">
       {children}
       {modal}
+      {/* The same for every visitor (pages are cached whole): /admin sends the signed-out to sign-in. */}
+      <footer className="g-footer">
+        <a href="/feed.xml">Feed</a>
+        <a href="/admin">Admin</a>
+      </footer>
     </div>
   );
 }
