@@ -31,7 +31,7 @@ test('a password share link: made in the admin UI, opened by a visitor, then rev
     expect(upload.status(), await upload.text()).toBe(202);
     ids.push(((await upload.json()) as { items: { id: string }[] }).items[0]?.id ?? '');
   }
-  const created = await page.request.post('/api/v1/admin/albums', { headers, data: { ...ALBUM, visibility: 'private' } });
+  const created = await page.request.post('/api/v1/admin/albums', { headers, data: { ...ALBUM, visibility: 'private', allowDownload: true } });
   expect(created.status(), await created.text()).toBe(201);
   const album = (await created.json()) as { id: string; slug: string };
   for (const id of ids) {
@@ -90,6 +90,12 @@ test('a password share link: made in the admin UI, opened by a visitor, then rev
     await expect(visitor.getByTestId('exif-panel')).toContainText('Test Camera');
     await visitor.keyboard.press('ArrowRight');
     await expect(visitor.getByTestId('photo-view')).toHaveAttribute('data-photo-id', ids[0] ?? '');
+    // The album allows downloads: the original comes through the link, as an attachment.
+    const download = visitor.getByTestId('download-original');
+    await expect(download).toHaveAttribute('href', new RegExp(`^/api/v1/shares/[A-Za-z0-9_-]{43}/images/${ids[0]}/original$`));
+    const original = await visitor.request.get((await download.getAttribute('href')) ?? '');
+    expect(original.status()).toBe(200);
+    expect(original.headers()['content-disposition']).toContain('attachment');
     await screenshots(visitor, 'share-photo', testInfo.project.name);
 
     // Admin: one open counted (album views, not photos); revoke it.

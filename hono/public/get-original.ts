@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Context } from 'hono';
-import { getPublicOriginal } from '../../server/gallery';
+import { getPublicOriginal, type PublicOriginal } from '../../server/gallery';
 import type { AppEnv } from '../env';
 import { errorJson } from '../errors';
 
@@ -11,9 +11,12 @@ export const ORIGINAL_ROUTE = '/images/:id/original';
  * public and allows downloads. Anything else looks missing (404), whoever asks.
  */
 export async function serveOriginal(c: Context<AppEnv>) {
-  const { db, storage } = c.get('services');
-  const original = await getPublicOriginal({ db }, c.req.param('id') ?? '');
-  const object = original && (await storage.get(original.key));
+  return sendOriginal(c, await getPublicOriginal(c.get('services'), c.req.param('id') ?? ''));
+}
+
+/** The file of an original the caller may hand out, as an attachment; 404 for none. */
+export async function sendOriginal(c: Context<AppEnv>, original: PublicOriginal | undefined) {
+  const object = original && (await c.get('services').storage.get(original.key));
   if (!original || !object) return errorJson(c, 'NOT_FOUND', 'Original not found');
   return c.body(Readable.toWeb(object.body) as ReadableStream, 200, {
     'Content-Type': original.mime,

@@ -17,6 +17,7 @@ let cookie: string;
 let sharedAlbum: string;
 let otherAlbum: string;
 let otherKey: string;
+let otherId: string;
 
 const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
 const sharesOf = (albumId: string) => `/admin/albums/${albumId}/shares`;
@@ -57,6 +58,7 @@ beforeAll(async () => {
   await t.api(`/admin/images/${b?.id}`, { method: 'PATCH', cookie, json: { albumId: otherAlbum } });
   const other = (await (await t.api(`/admin/images/${b?.id}`, { cookie })).json()) as { variants: { url: string }[] };
   otherKey = other.variants[0]?.url.split('/files/')[1] ?? '';
+  otherId = b?.id ?? '';
   expect(otherKey).not.toBe('');
 }, 120_000);
 afterAll(() => t.close());
@@ -170,6 +172,35 @@ describe('an expired link', () => {
   });
 });
 
+describe('originals through a link', () => {
+  it('only where the album allows downloads, only photos of that album, only while the link is valid and unlocked', async () => {
+    const made = await create({ label: 'download' });
+    const photo = ((await (await t.api(`/shares/${made.token}`)).json()) as Page).images.items[0]?.id ?? '';
+    const original = (token: string, id: string, init?: Parameters<TestClient['api']>[1]) => t.api(`/shares/${token}/images/${id}/original`, init);
+    expect((await original(made.token, photo)).status).toBe(404);
+
+    expect((await t.api(`/admin/albums/${sharedAlbum}`, { method: 'PATCH', cookie, json: { allowDownload: true } })).status).toBe(200);
+    try {
+      const res = await original(made.token, photo);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${photo}.jpg"`);
+      expect(res.headers.get('cache-control')).toBe('private, no-store');
+      expect([...new Uint8Array(await res.arrayBuffer()).subarray(0, 2)]).toEqual([0xff, 0xd8]);
+      expect((await original(made.token, otherId)).status).toBe(404);
+
+      const locked = await create({ password: 'correct horse' });
+      expect((await original(locked.token, photo)).status).toBe(401);
+      const access = cookieHeader(await t.api(`/shares/${locked.token}/unlock`, { method: 'POST', json: { password: 'correct horse' } }));
+      expect((await original(locked.token, photo, { cookie: access })).status).toBe(200);
+
+      await t.api(`${sharesOf(sharedAlbum)}/${made.share.id}/revoke`, { method: 'POST', cookie });
+      expect((await original(made.token, photo)).status).toBe(404);
+    } finally {
+      await t.api(`/admin/albums/${sharedAlbum}`, { method: 'PATCH', cookie, json: { allowDownload: false } });
+    }
+  });
+});
+
 describe('a password link', () => {
   let made: Created;
   let fileUrl: string;
@@ -236,7 +267,7 @@ describe('password guesses', () => {
 describe('the OpenAPI document', () => {
   it('describes the admin and visitor share routes', async () => {
     const doc = (await (await t.api('/openapi.json')).json()) as { paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
-    for (const path of ['/api/v1/admin/albums/{id}/shares', '/api/v1/admin/albums/{id}/shares/{shareId}/revoke', '/api/v1/shares/{token}', '/api/v1/shares/{token}/unlock', '/api/v1/shares/{token}/files/{key}']) {
+    for (const path of ['/api/v1/admin/albums/{id}/shares', '/api/v1/admin/albums/{id}/shares/{shareId}/revoke', '/api/v1/shares/{token}', '/api/v1/shares/{token}/unlock', '/api/v1/shares/{token}/files/{key}', '/api/v1/shares/{token}/images/{id}/original']) {
       expect(doc.paths, path).toHaveProperty([path]);
     }
     for (const name of ['Share', 'CreateShare', 'CreatedShare', 'SharedAlbumPage', 'UnlockShare']) expect(doc.components.schemas).toHaveProperty([name]);

@@ -6,6 +6,6 @@
 export { ALBUM_PAGE_SIZE, getGalleryAlbum, type GalleryAlbumPage } from './album';
 export type { GalleryContext } from './context';
 export { getGalleryHome, getGallerySite, HOME_ALBUM_LIMIT, HOME_LATEST_LIMIT } from './home';
-export { getPublicOriginal } from './original';
+export { getPublicOriginal, getSharedOriginal } from './original';
 export { getGalleryPhoto } from './photo';
 export { galleryHome, galleryPhoto, galleryPhotoAlbum, type GalleryHome, type GalleryPhoto, type PublicOriginal } from './shapes';

@@ -66,7 +66,7 @@ export async function getSharedImage(ctx: { db: Database }, share: { albumId: st
     .limit(1);
   const [image] = await sharedImages(ctx.db, token, [row], album.allowGps);
   if (!image) throw new NotFoundError('Image not found');
-  return { album: { id: album.id, title: album.title }, image, previousId: newer?.id ?? null, nextId: older?.id ?? null };
+  return { album: { id: album.id, title: album.title, allowDownload: album.allowDownload }, image, previousId: newer?.id ?? null, nextId: older?.id ?? null };
 }
 
 /** A variant the link may serve: a key of a developed photo of the shared album, else undefined. */

@@ -8,7 +8,7 @@ import { accessCookieMatches, accessCookieMaxAge, accessCookieName, accessCookie
 
 /** Share links: an album that is not public, opened by whoever holds the link (and its password). */
 export * from './schema';
-export { accessCookieName, shareFileUrl, sharePath, shareState, type ShareState } from './tokens';
+export { accessCookieName, shareFileUrl, shareOriginalUrl, sharePath, shareState, type ShareState } from './tokens';
 export { findSharedImage, getSharedAlbum, getSharedImage, resolveSharedFile } from './album';
 
 const { albums, shareLinks } = schema;

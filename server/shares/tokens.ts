@@ -46,3 +46,5 @@ export function accessCookieMaxAge(expiresAt: Date | null, now: Date): number {
 
 /** A variant URL of the share: the files route that checks the link on every request. */
 export const shareFileUrl = (token: string, variantKey: string) => `${API_BASE}/shares/${token}/files/${variantKey}`;
+/** Where a visitor of a link downloads an original (the route answers 404 unless the album allows it). */
+export const shareOriginalUrl = (token: string, imageId: string) => `${API_BASE}/shares/${encodeURIComponent(token)}/images/${encodeURIComponent(imageId)}/original`;

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { shareOriginalUrl } from '../../../../../../server/shares';
 import { PhotoView } from '../../../../_components/photo-view';
 import { altText } from '../../../../_lib/present';
 import { Locked } from '../../locked';
@@ -32,7 +33,7 @@ export default async function SharePhotoPage({ params }: Props) {
         album={{ title: data.album.title, href: shareHref(token) }}
         prevHref={data.previousId ? sharePhotoHref(token, data.previousId) : null}
         nextHref={data.nextId ? sharePhotoHref(token, data.nextId) : null}
-        downloadHref={null}
+        downloadHref={data.album.allowDownload ? shareOriginalUrl(token, data.image.id) : null}
         mode="page"
       />
     </main>
