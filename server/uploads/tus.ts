@@ -60,6 +60,9 @@ async function createStore(config: Config, db: Database): Promise<{ store: DataS
         s3ClientConfig: { ...s3ClientConfig(config.storage.s3), bucket: config.storage.s3.bucket },
         cache: new PgKvStore(db),
         expirationPeriodInMilliseconds,
+        // Tags only serve bucket lifecycle rules; the expiry duty cleans up instead, and not
+        // every S3-compatible store (s3rver, some hosted ones) accepts object tagging.
+        useTags: false,
       }),
     };
   }
