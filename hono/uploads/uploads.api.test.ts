@@ -210,12 +210,14 @@ describe('expiry', () => {
     expect((await patch(old, 0, data.subarray(0, CHUNK))).status).toBe(204);
     const oldId = old.split('/').pop() ?? '';
     await uploadsProbe(t.services.db).age(oldId, 25);
+    await uploadsProbe(t.services.db).staleLock(oldId);
     const duty = expiredUploadsDuty(t.services.uploads, t.services.log, 1);
     const after = await t.services.db.transaction((tx) => duty(tx));
     await after?.();
     await duty.running;
     expect(partials()).toEqual([keep.split('/').pop()]);
     expect(await uploadsProbe(t.services.db).uploadIds()).toEqual([keep.split('/').pop()]);
+    expect(await countRows('tus_upload_locks')).toBe(0);
     expect((await head(old)).status).toBe(404);
     expect((await head(keep)).status).toBe(200);
   });

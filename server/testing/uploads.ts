@@ -15,6 +15,10 @@ export const uploadsProbe = (db: Database) => ({
       await db.execute(sql`select sha256, (select count(*)::int from preprocess_jobs where subject_id = ${id}) as jobs from images where id = ${id}`),
     )[0];
   },
+  /** A lease left by a request whose replica died a minute ago. */
+  async staleLock(id: string): Promise<void> {
+    await db.execute(sql`insert into tus_upload_locks (id, token, expires_at) values (${id}, ${crypto.randomUUID()}, now() - interval '1 minute')`);
+  },
   /** Makes an upload look created `hours` ago (its info and its row), for the expiry duty. */
   async age(id: string, hours: number): Promise<void> {
     const past = new Date(Date.now() - hours * 3_600_000).toISOString();

@@ -14,7 +14,7 @@ import { type ClusterDuty, isDue } from '../queue';
 import { PgKvStore } from './kv-store';
 import { LeaseLocker } from './locker';
 
-const { tusUploads } = schema;
+const { tusUploads, tusUploadLocks } = schema;
 
 export const UPLOADS_PATH = `${API_BASE}/admin/uploads`;
 /** Headers of the final PATCH (or POST with the whole file) that tell the client what became of it. */
@@ -151,6 +151,8 @@ export async function createUploads({ config, db, images, log }: UploadsOptions)
       // Info rows whose parts are already gone (a crash between the two removals, an S3 lifecycle rule).
       const cutoff = new Date(Date.now() - config.upload.expireMs);
       await db.delete(tusUploads).where(lt(tusUploads.createdAt, cutoff));
+      // Leases of requests whose replica died and that nobody took over since.
+      await db.delete(tusUploadLocks).where(lt(tusUploadLocks.expiresAt, new Date()));
       return removed;
     },
   };
