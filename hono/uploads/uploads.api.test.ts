@@ -87,6 +87,16 @@ describe('auth and limits', () => {
     expect(await res.json()).toEqual({ endpoint: '/api/v1/admin/uploads', chunkBytes: CHUNK, maxBytes: MAX, expireHours: 24 });
   });
 
+  it('is described in the OpenAPI document', async () => {
+    const doc = (await (await t.api('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    const paths = Object.entries(doc.paths).filter(([p]) => p.startsWith('/api/v1/admin/uploads'));
+    expect(Object.fromEntries(paths.map(([p, ops]) => [p, Object.keys(ops).sort()]))).toEqual({
+      '/api/v1/admin/uploads': ['post'],
+      '/api/v1/admin/uploads/config': ['get'],
+      '/api/v1/admin/uploads/{id}': ['delete', 'head', 'patch'],
+    });
+  });
+
   it('refuses an Upload-Length over UPLOAD_MAX_BYTES at creation with 413', async () => {
     const res = await create(MAX + 1);
     expect(res.status).toBe(413);
