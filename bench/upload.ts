@@ -4,7 +4,7 @@
  * BENCH_UPLOAD_MB MiB each (default 16 × 64 MiB = 1 GiB), sent twice in the same run:
  *
  *   multipart  POST /api/v1/admin/images, one file per request
- *   tus        /api/v1/admin/uploads with tus-js-client, chunks of UPLOAD_CHUNK_BYTES (server default)
+ *   tus        /api/v1/admin/uploads with tus-js-client, chunks of the server's UPLOAD_CHUNK_BYTES (default)
  *
  * BENCH_UPLOAD_PARALLEL files in flight for both (default 3, as the upload page). The padding is
  * renewed between the halves, so both store every file. Prints MB/s of each, tus/multipart
@@ -125,9 +125,11 @@ async function sendMultipart(server: Server, file: string) {
   if (res.status !== 202) throw new Error(`multipart ${file}: ${res.status} ${await res.text()}`);
 }
 
-async function tusAvailable(server: Server): Promise<boolean> {
-  const res = await fetch(`${server.base}/api/v1/admin/uploads`, { method: 'OPTIONS', headers: { cookie: server.cookie, origin: server.base } });
-  return res.headers.has('tus-version');
+/** The server's tus chunk size (UPLOAD_CHUNK_BYTES), or undefined when it has no tus endpoint. */
+async function tusChunkBytes(server: Server): Promise<number | undefined> {
+  const res = await fetch(`${server.base}/api/v1/admin/uploads/config`, { headers: { cookie: server.cookie } });
+  if (!res.ok) return undefined;
+  return ((await res.json()) as { chunkBytes: number }).chunkBytes;
 }
 
 function sendTus(server: Server, file: string, chunkSize: number) {
@@ -171,19 +173,19 @@ async function main(): Promise<number> {
   const dir = makeTempDir('darkroom-bench-upload-files-');
   const files = await writeBatch(dir, SETTINGS.files, SETTINGS.fileMiB * MiB);
   const server = await startServer();
-  const chunkSize = 50 * MiB; // the server's UPLOAD_CHUNK_BYTES default; the bench unsets the variable
   await sleep(2_000); // let startup settle before the idle sample
   const idleMiB = (await serverRss(server.proc)) / MiB;
 
   const phases: Phase[] = [];
   renewNonces(files, 1);
   phases.push(await measure(server, 'multipart', files, (file) => sendMultipart(server, file)));
-  const hasTus = await tusAvailable(server);
-  if (hasTus) {
+  // The server's default: the bench unsets UPLOAD_CHUNK_BYTES.
+  const chunkSize = await tusChunkBytes(server);
+  if (chunkSize) {
     renewNonces(files, 2);
     phases.push(await measure(server, 'tus', files, (file) => sendTus(server, file, chunkSize)));
   } else {
-    console.log('  tus: the server does not answer OPTIONS /api/v1/admin/uploads with Tus-Version; skipped');
+    console.log('  tus: the server has no GET /api/v1/admin/uploads/config; skipped');
   }
 
   const list = await fetch(`${server.base}/api/v1/admin/images?limit=100&status=pending`, { headers: { cookie: server.cookie } });
@@ -197,6 +199,7 @@ async function main(): Promise<number> {
       phases.map((p) => [p.path, fmt(p.seconds, 1), fmt(p.mbPerSecond, 1), fmt(p.rssMedianMiB), fmt(p.rssPeakMiB)]),
     ),
   );
+  if (chunkSize) console.log(`  tus chunks of ${fmt(chunkSize / MiB)} MiB (UPLOAD_CHUNK_BYTES default)`);
   console.log(`  server RSS idle ${fmt(idleMiB)} MiB; images stored ${stored} of ${expected}`);
   console.log(`tus/multipart: ${fmtRatioOrNa(ratio)} (target ≥ 0.8x)`);
   const out = writeReport('upload', { machine: machine(), settings: { ...SETTINGS, chunkBytes: chunkSize }, idleRssMiB: idleMiB, phases, ratio, stored, expected });
