@@ -8,7 +8,8 @@
  *
  * BENCH_UPLOAD_PARALLEL files in flight for both (default 3, as the upload page). The padding is
  * renewed between the halves, so both store every file. Prints MB/s of each, tus/multipart
- * (target ≥ 0.8x), and the server's RSS sampled every 200 ms (idle, median, peak); writes
+ * (target ≥ 0.8x), and the server's RSS sampled every 200 ms (idle, median, peak, peak over idle:
+ * flat means receiving does not grow with file size; try BENCH_UPLOAD_FILES=4 BENCH_UPLOAD_MB=256); writes
  * bench/out/upload.json. Speed is reported, never asserted; the exit code is non-zero only if
  * an upload failed or the library does not hold 2 × FILES images at the end.
  */
@@ -195,8 +196,8 @@ async function main(): Promise<number> {
   const ratio = phases.length === 2 ? (phases[1]?.mbPerSecond ?? 0) / (phases[0]?.mbPerSecond ?? 1) : Number.NaN;
   console.log(
     table(
-      ['path', 'seconds', 'MB/s', 'RSS median MiB', 'RSS peak MiB'],
-      phases.map((p) => [p.path, fmt(p.seconds, 1), fmt(p.mbPerSecond, 1), fmt(p.rssMedianMiB), fmt(p.rssPeakMiB)]),
+      ['path', 'seconds', 'MB/s', 'RSS median MiB', 'RSS peak MiB', 'peak − idle MiB'],
+      phases.map((p) => [p.path, fmt(p.seconds, 1), fmt(p.mbPerSecond, 1), fmt(p.rssMedianMiB), fmt(p.rssPeakMiB), fmt(p.rssPeakMiB - idleMiB)]),
     ),
   );
   if (chunkSize) console.log(`  tus chunks of ${fmt(chunkSize / MiB)} MiB (UPLOAD_CHUNK_BYTES default)`);
