@@ -13,7 +13,8 @@ export const uploadsRoutes = createRouter().openapi(getUploadConfigRoute, getUpl
 
 // The tus protocol is bytes and headers, not JSON: plain routes, described in the document by hand.
 uploadsRoutes.on(['POST', 'OPTIONS'], '/', tusHandler);
-uploadsRoutes.on(['HEAD', 'PATCH', 'DELETE'], '/:id{[0-9a-f]{32}}', tusHandler);
+// Hono routes HEAD as GET; tusHandler answers a real GET (no downloads here) with 405.
+uploadsRoutes.on(['GET', 'PATCH', 'DELETE'], '/:id{[0-9a-f]{32}}', tusHandler);
 
 uploadsRoutes.openAPIRegistry.registerPath({
   method: 'post',

@@ -14,6 +14,7 @@ const codeOf = (status: number): ErrorCode =>
  */
 export async function tusHandler(c: Context<AppEnv>) {
   const { uploads, config } = c.get('services');
+  if (c.req.raw.method === 'GET') throw new ApiError('METHOD_NOT_ALLOWED', 'An upload is not downloadable; HEAD tells its offset');
   const origin = new URL(config.auth.baseUrl).origin;
   if (['POST', 'PATCH', 'DELETE'].includes(c.req.method) && c.req.header('origin') !== origin) {
     throw new ApiError('FORBIDDEN', `Resumable uploads are accepted from ${origin} only; a script that uses the session cookie sends the header "Origin: ${origin}".`);

@@ -14,7 +14,7 @@ import { type ClusterDuty, isDue } from '../queue';
 import { PgKvStore } from './kv-store';
 import { LeaseLocker } from './locker';
 
-const { tusUploads } = schema;
+const { tusUploads, tusUploadLocks } = schema;
 
 export const UPLOADS_PATH = `${API_BASE}/admin/uploads`;
 /** Headers of the final PATCH (or POST with the whole file) that tell the client what became of it. */
@@ -60,6 +60,9 @@ async function createStore(config: Config, db: Database): Promise<{ store: DataS
         s3ClientConfig: { ...s3ClientConfig(config.storage.s3), bucket: config.storage.s3.bucket },
         cache: new PgKvStore(db),
         expirationPeriodInMilliseconds,
+        // Tags only serve bucket lifecycle rules; the expiry duty cleans up instead, and not
+        // every S3-compatible store (s3rver, some hosted ones) accepts object tagging.
+        useTags: false,
       }),
     };
   }
@@ -86,22 +89,22 @@ export async function createUploads({ config, db, images, log }: UploadsOptions)
     return { file, cleanup: () => fs.rm(file, { force: true }) };
   }
 
+  const remove = (id: string) => store.remove(id).catch((e: unknown) => log.warn({ err: e, uploadId: id }, 'could not remove a finished upload'));
+  /** Requests whose upload was ingested: removed once tus answered (its POST still reads the upload after the hook). */
+  const ingestedBy = new WeakMap<object, string>();
+
   async function finish(upload: Upload): Promise<{ id: string; outcome: IngestOutcome }> {
     const name = upload.metadata?.filename ?? upload.metadata?.name ?? '';
     const { file, cleanup } = await localCopy(upload);
-    // Accepted, duplicate or refused: the partial is done with. An unexpected failure
-    // (database down) keeps it: the client's retry of the final PATCH ingests it again.
-    let settled = false;
     try {
-      const result = await ingestFile(images, { path: file, name });
-      settled = true;
-      return result;
+      return await ingestFile(images, { path: file, name });
     } catch (error) {
-      settled = error instanceof DomainError;
+      // Refused: the partial is done with. An unexpected failure (database down) keeps it:
+      // the client's retry of the final PATCH (an empty body at the full offset) ingests it again.
+      if (error instanceof DomainError) await remove(upload.id);
       throw error;
     } finally {
       await cleanup();
-      if (settled) await store.remove(upload.id).catch((e: unknown) => log.warn({ err: e, uploadId: upload.id }, 'could not remove a finished upload'));
     }
   }
 
@@ -118,9 +121,10 @@ export async function createUploads({ config, db, images, log }: UploadsOptions)
     getFileIdFromRequest: (_req, lastPath) => (lastPath && UPLOAD_ID.test(lastPath) ? lastPath : undefined),
     // The client's metadata (filename, filetype) is kept as a hint only: the type is decided
     // by content at ingest and storage keys come from the image id.
-    onUploadFinish: async (_req, upload) => {
+    onUploadFinish: async (req, upload) => {
       try {
         const { id, outcome } = await finish(upload);
+        ingestedBy.set(req, upload.id);
         return { headers: { [IMAGE_ID_HEADER]: id, [OUTCOME_HEADER]: outcome } };
       } catch (error) {
         if (error instanceof DomainError) throw refusal(error);
@@ -135,12 +139,20 @@ export async function createUploads({ config, db, images, log }: UploadsOptions)
     locker,
     store,
     partialDir,
-    handle: (request) => tus.handleWeb(request),
+    async handle(request) {
+      const response = await tus.handleWeb(request);
+      // Accepted or duplicate: the partial is done with.
+      const ingested = ingestedBy.get(request);
+      if (ingested) await remove(ingested);
+      return response;
+    },
     async removeExpired() {
       const removed = await tus.cleanUpExpiredUploads();
       // Info rows whose parts are already gone (a crash between the two removals, an S3 lifecycle rule).
       const cutoff = new Date(Date.now() - config.upload.expireMs);
       await db.delete(tusUploads).where(lt(tusUploads.createdAt, cutoff));
+      // Leases of requests whose replica died and that nobody took over since.
+      await db.delete(tusUploadLocks).where(lt(tusUploadLocks.expiresAt, new Date()));
       return removed;
     },
   };
