@@ -24,6 +24,12 @@ const upload = async (name: string, data: Buffer) => {
 };
 const check = (json: unknown, as = cookie) => t.api('/admin/images/check', { method: 'POST', cookie: as, json });
 
+it('both operations are in the OpenAPI document, with their shapes', async () => {
+  const doc = (await (await t.api('/openapi.json')).json()) as { paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
+  expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/admin/images/check', '/api/v1/admin/images/events']));
+  expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['CheckHashes', 'CheckHashesResult', 'KnownImage']));
+});
+
 describe('POST /admin/images/check', () => {
   it('answers the known digests with their image, and nothing for the unknown ones', async () => {
     const a = await makeJpeg({ seed: 101 });
