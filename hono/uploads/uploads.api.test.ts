@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import { Upload } from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeJpeg } from '../../server/testing/photos';
 import { uploadsProbe } from '../../server/testing/uploads';
@@ -83,6 +87,16 @@ describe('auth and limits', () => {
     expect(await res.json()).toEqual({ endpoint: '/api/v1/admin/uploads', chunkBytes: CHUNK, maxBytes: MAX, expireHours: 24 });
   });
 
+  it('is described in the OpenAPI document', async () => {
+    const doc = (await (await t.api('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    const paths = Object.entries(doc.paths).filter(([p]) => p.startsWith('/api/v1/admin/uploads'));
+    expect(Object.fromEntries(paths.map(([p, ops]) => [p, Object.keys(ops).sort()]))).toEqual({
+      '/api/v1/admin/uploads': ['post'],
+      '/api/v1/admin/uploads/config': ['get'],
+      '/api/v1/admin/uploads/{id}': ['delete', 'head', 'patch'],
+    });
+  });
+
   it('refuses an Upload-Length over UPLOAD_MAX_BYTES at creation with 413', async () => {
     const res = await create(MAX + 1);
     expect(res.status).toBe(413);
@@ -161,6 +175,37 @@ describe('round trip', () => {
     expect(partials()).toEqual([]);
     expect(await countRows('tus_uploads')).toBe(0);
     expect((await head(url)).status).toBe(404);
+  });
+});
+
+describe('a real tus client', () => {
+  it('tus-js-client uploads in chunks over HTTP and reads the outcome headers', async () => {
+    const server = http.createServer(getRequestListener(t.app.fetch));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const data = await photo(6);
+      const { port } = server.address() as AddressInfo;
+      const done = await new Promise<{ id: string | null; outcome: string | null }>((resolve, reject) => {
+        const upload = new Upload(data, {
+          endpoint: `http://127.0.0.1:${port}/api/v1/admin/uploads`,
+          chunkSize: CHUNK,
+          retryDelays: [],
+          metadata: { filename: 'client.jpg', filetype: 'image/jpeg' },
+          headers: { cookie, origin: 'http://localhost:3000' },
+          onError: reject,
+          onAfterResponse: (req, res) => {
+            if (req.getMethod() === 'PATCH' && res.getHeader('darkroom-upload-outcome')) {
+              resolve({ id: res.getHeader('darkroom-image-id') ?? null, outcome: res.getHeader('darkroom-upload-outcome') ?? null });
+            }
+          },
+        });
+        upload.start();
+      });
+      expect(done.outcome).toBe('accepted');
+      expect((await uploadsProbe(t.services.db).image(done.id ?? ''))?.sha256).toBe(sha(data));
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 
