@@ -3,6 +3,7 @@ import { API_BASE } from '../server/http/paths';
 import { BODY_IDLE_MS, type BodyLimit, JSON_BODY_MAX_BYTES } from '../server/http/body-limit';
 import type { Services } from '../server/boot';
 import { APP_VERSION } from '../server/config';
+import { CHECK_BODY_MAX_BYTES } from '../server/images';
 import { CHUNK_SLACK_BYTES } from '../server/uploads';
 import { errorJson, onError } from './errors';
 import { albumsRoutes } from './albums';
@@ -37,6 +38,7 @@ function requestBodyLimit(config: Config, method: string, path: string): BodyLim
   if (method === 'POST' && path.replace(/\/$/, '') === `${API_BASE}/admin/images`) {
     return { maxBytes: config.upload.requestMaxBytes, idleMs: config.upload.idleTimeoutMs, variable: 'UPLOAD_REQUEST_MAX_BYTES' };
   }
+  if (method === 'POST' && path === `${API_BASE}/admin/images/check`) return { maxBytes: CHECK_BODY_MAX_BYTES, idleMs: BODY_IDLE_MS };
   // tus chunks (PATCH, and POST creation-with-upload): UPLOAD_CHUNK_BYTES each.
   if ((method === 'PATCH' || method === 'POST') && path.startsWith(`${API_BASE}/admin/uploads`)) {
     return { maxBytes: config.upload.chunkBytes + CHUNK_SLACK_BYTES, idleMs: config.upload.idleTimeoutMs, variable: 'UPLOAD_CHUNK_BYTES' };
