@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig, defaultToProductionEnv, maskUrlCredentials } from '../config';
 import { DatabaseLockedError } from '../db/pglite-lock';
 import { createLogger } from '../log';
+import { closeStatusFeed } from '../images';
 import { ReplicaGuardError } from '../replica-guard';
 import { createProductionServer, startNext } from './http';
 import { ensureNextBuild } from './next-build';
@@ -45,6 +46,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    // Open event streams never finish by themselves: end them so the server can close.
+    await closeStatusFeed(services);
     await http.close();
     await stopBackground();
     await web.close().catch(() => {});

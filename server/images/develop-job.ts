@@ -4,6 +4,7 @@ import { hasLiveJob, type JobHandler, type JobRunContext, PermanentJobError } fr
 import { DEVELOP_JOB, type ImagesContext } from './context';
 import { developImage } from './develop';
 import { variantKey } from './keys';
+import { notifyImageStatus } from './status-feed';
 
 const { images, imageVariants } = schema;
 
@@ -70,6 +71,7 @@ export function registerDevelopJob(ctx: ImagesContext): void {
               lastError: null,
             })
             .where(eq(images.id, image.id));
+          await notifyImageStatus(tx, [image.id]);
         });
       } catch (error) {
         // Failed, cancelled or fenced out: what this attempt wrote belongs to nobody.
@@ -90,6 +92,7 @@ export function registerDevelopJob(ctx: ImagesContext): void {
           .update(images)
           .set({ status: IMAGE_STATUS[status], ...(status === 'failed' || status === 'cancelled' ? { lastError: error ?? status } : {}) })
           .where(inArray(images.id, ids));
+        await notifyImageStatus(tx, ids);
       }
     },
 
