@@ -159,7 +159,9 @@ export class Batch {
       const current = this.byKey.get(item.key);
       if (!current || current.state !== 'hashing') continue;
       const hit = current.sha256 ? known.get(current.sha256) : undefined;
-      if (hit) this.patch(current, { state: 'duplicate', imageId: hit.imageId, reason: 'Already in the library', develop: developOf(hit.status) });
+      // The server refuses empty files too; saying so here spares a request that cannot succeed.
+      if (current.file.size === 0) this.patch(current, { state: 'refused', reason: 'The file is empty' });
+      else if (hit) this.patch(current, { state: 'duplicate', imageId: hit.imageId, reason: 'Already in the library', develop: developOf(hit.status) });
       else this.patch(current, { state: 'queued' });
     }
     this.pump();
