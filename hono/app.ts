@@ -3,6 +3,7 @@ import { API_BASE } from '../server/http/paths';
 import { BODY_IDLE_MS, type BodyLimit, JSON_BODY_MAX_BYTES } from '../server/http/body-limit';
 import type { Services } from '../server/boot';
 import { APP_VERSION } from '../server/config';
+import { CHECK_BODY_MAX_BYTES } from '../server/images';
 import { errorJson, onError } from './errors';
 import { albumsRoutes } from './albums';
 import { healthRoutes } from './health';
@@ -35,6 +36,7 @@ function requestBodyLimit(config: Config, method: string, path: string): BodyLim
   if (method === 'POST' && path.replace(/\/$/, '') === `${API_BASE}/admin/images`) {
     return { maxBytes: config.upload.requestMaxBytes, idleMs: config.upload.idleTimeoutMs, variable: 'UPLOAD_REQUEST_MAX_BYTES' };
   }
+  if (method === 'POST' && path === `${API_BASE}/admin/images/check`) return { maxBytes: CHECK_BODY_MAX_BYTES, idleMs: BODY_IDLE_MS };
   return { maxBytes: JSON_BODY_MAX_BYTES, idleMs: BODY_IDLE_MS };
 }
 

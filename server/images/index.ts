@@ -9,5 +9,5 @@ export { ingestUploads } from './ingest';
 export { inspectUpload, type ReceivedFile } from './inspect';
 export * from './admin';
 export * from './public';
-export { checkHashes, checkHashesInput, checkHashesResult, knownImage, sha256Hex, type CheckHashesInput, type CheckHashesResult } from './known';
+export { CHECK_BODY_MAX_BYTES, checkHashes, checkHashesInput, checkHashesResult, knownImage, sha256Hex, type CheckHashesInput, type CheckHashesResult } from './known';
 export { closeStatusFeed, IMAGE_STATUS_CHANNEL, imageStatusEvent, MAX_WATCHED, notifyImageStatus, readImageStatuses, StatusFeed, statusFeedOf, watchImagesInput, type ImageStatusEvent } from './status-feed';

@@ -8,6 +8,9 @@ const { images } = schema;
 
 export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest as 64 lowercase hex characters');
 
+// 1,000 digests are ~67 KB of JSON, past the 64 KB every other JSON route takes.
+export const CHECK_BODY_MAX_BYTES = 128 * 1024;
+
 /** What the upload page asks before sending: which of these files the library already holds. */
 export const checkHashesInput = z
   .object({ sha256: z.array(sha256Hex).min(1).max(1000) })

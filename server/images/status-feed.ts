@@ -87,6 +87,11 @@ export class StatusFeed {
   private readonly closers = new Set<() => void>();
   closed = false;
 
+  /** Open streams in this process. */
+  get watching(): number {
+    return this.watchers.size;
+  }
+
   constructor(private readonly options: StatusFeedOptions) {}
 
   /** Sends the current status of every id at once, then each change; resolves the stop function. */
