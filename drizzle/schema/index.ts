@@ -6,3 +6,4 @@ export * from './jobs';
 export * from './settings';
 export * from './workers';
 export * from './shares';
+export * from './uploads';

@@ -56,6 +56,10 @@ export const envSchema = z
     UPLOAD_MAX_PIXELS: z.coerce.number().int().min(1).default(200_000_000),
     UPLOAD_REQUEST_MAX_BYTES: z.coerce.number().int().min(1024).optional(),
     UPLOAD_IDLE_TIMEOUT_SECONDS: seconds(30),
+    /** Largest body of one tus PATCH (resumable upload chunk); well under common proxy caps (100 MB). */
+    UPLOAD_CHUNK_BYTES: z.coerce.number().int().min(64 * 1024).default(50 * 1024 * 1024),
+    /** An incomplete resumable upload is removed this long after it was created. */
+    UPLOAD_EXPIRE_HOURS: z.coerce.number().positive().default(24),
     PREPROCESS_CONCURRENCY: z.coerce.number().int().min(0).max(256).optional(),
     PREPROCESS_TICKER_ENABLED: bool.default(true),
     PREPROCESS_TICK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -164,6 +168,9 @@ export function toConfig(env: z.output<typeof envSchema>, platformSignals: strin
       /** One multipart upload request in total; default: ten photos of the largest size. */
       requestMaxBytes: env.UPLOAD_REQUEST_MAX_BYTES ?? env.UPLOAD_MAX_BYTES * 10 + MULTIPART_SLACK_BYTES,
       idleTimeoutMs: env.UPLOAD_IDLE_TIMEOUT_SECONDS * 1000,
+      /** tus: the chunk size clients are told and the largest PATCH body accepted (plus slack). */
+      chunkBytes: env.UPLOAD_CHUNK_BYTES,
+      expireMs: env.UPLOAD_EXPIRE_HOURS * 60 * 60 * 1000,
     },
     preprocess: {
       concurrency: env.PREPROCESS_CONCURRENCY ?? os.availableParallelism(),

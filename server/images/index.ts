@@ -5,7 +5,7 @@ export { registerDevelopJob } from './develop-job';
 export { storageSweepDuty, storageSweepOptions, sweepStorage, type StorageSweepOptions } from './storage-sweep';
 export { adminImageDto, adminImagePage, imageDto, toImageDto, variantDto, type AdminImageDto, type ImageDto } from './dto';
 export { FILES_PATH, FILES_ROUTE } from './keys';
-export { ingestUploads } from './ingest';
+export { ingestFile, ingestUploads, type IngestOutcome } from './ingest';
 export { inspectUpload, type ReceivedFile } from './inspect';
 export * from './admin';
 export * from './public';

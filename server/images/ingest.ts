@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { eq, inArray } from 'drizzle-orm';
 import { schema } from '../db';
 import { cleanString } from '../text';
@@ -19,7 +21,7 @@ export async function ingestUploads(ctx: ImagesContext, files: ReceivedFile[]): 
   const inspected: InspectedFile[] = [];
   for (const file of files) inspected.push(await inspectUpload(file, ctx.limits));
   const ids: string[] = [];
-  for (const file of inspected) ids.push(await ingestOne(ctx, file));
+  for (const file of inspected) ids.push((await ingestOne(ctx, file)).id);
   const rows = await ctx.db.select().from(images).where(inArray(images.id, ids));
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => {
@@ -28,14 +30,33 @@ export async function ingestUploads(ctx: ImagesContext, files: ReceivedFile[]): 
   });
 }
 
+export type IngestOutcome = 'accepted' | 'duplicate';
+
+/**
+ * One finished file on disk (a resumable upload): hashed by streaming it, then the same
+ * inspection, dedupe, transaction and queue as the multipart path. Throws the inspection's
+ * refusal (unsupported type, too large, damaged …). The caller removes the file.
+ */
+export async function ingestFile(ctx: ImagesContext, input: { path: string; name: string }): Promise<{ id: string; outcome: IngestOutcome }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(input.path)) {
+    bytes += (chunk as Buffer).length;
+    hash.update(chunk as Buffer);
+  }
+  const received: ReceivedFile = { path: input.path, name: input.name, bytes, sha256: hash.digest('hex'), truncatedAtCap: bytes > ctx.limits.maxBytes };
+  const { id, duplicate } = await ingestOne(ctx, await inspectUpload(received, ctx.limits));
+  return { id, outcome: duplicate ? 'duplicate' : 'accepted' };
+}
+
 async function existingBySha(ctx: ImagesContext, sha256: string) {
   const [row] = await ctx.db.select({ id: images.id }).from(images).where(eq(images.sha256, sha256));
   return row?.id;
 }
 
-async function ingestOne(ctx: ImagesContext, file: InspectedFile): Promise<string> {
+async function ingestOne(ctx: ImagesContext, file: InspectedFile): Promise<{ id: string; duplicate: boolean }> {
   const existing = await existingBySha(ctx, file.sha256);
-  if (existing) return existing;
+  if (existing) return { id: existing, duplicate: true };
   const id = crypto.randomUUID();
   const key = originalKey(id, file.ext);
   await ctx.storage.putFile(key, file.path, file.mime);
@@ -55,13 +76,13 @@ async function ingestOne(ctx: ImagesContext, file: InspectedFile): Promise<strin
       await ctx.queue.enqueue(tx, { kind: DEVELOP_JOB, subjectId: id });
     });
     ctx.log.info({ imageId: id, bytes: file.bytes }, 'image uploaded');
-    return id;
+    return { id, duplicate: false };
   } catch (error) {
     await ctx.storage.delete(key).catch((e: unknown) => ctx.log.error({ err: e, key }, 'could not remove an orphaned original'));
     // Same bytes uploaded concurrently: the other upload won; answer with its image.
     if (isUniqueViolation(error)) {
       const winner = await existingBySha(ctx, file.sha256);
-      if (winner) return winner;
+      if (winner) return { id: winner, duplicate: true };
     }
     throw error;
   }

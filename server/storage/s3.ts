@@ -53,12 +53,8 @@ function isMissingKey(error: unknown): boolean {
   return error.$metadata.httpStatusCode === 404 && error.name !== 'NoSuchBucket';
 }
 
-/** An S3 (or S3-compatible) bucket. Credentials come from the config or the SDK's default chain. */
-export function createS3Storage(config: S3Config): Storage {
-  const { bucket } = config;
-  if (!bucket) throw new Error('S3 storage needs a bucket (set S3_BUCKET)');
-  const target = `bucket "${bucket}" at ${displayEndpoint(config)}`;
-
+/** The SDK client settings for the bucket config (also used by the resumable-upload store). */
+export function s3ClientConfig(config: S3Config): S3ClientConfig {
   const clientConfig: S3ClientConfig = {
     region: config.region,
     forcePathStyle: config.forcePathStyle,
@@ -74,7 +70,16 @@ export function createS3Storage(config: S3Config): Storage {
   if (config.accessKeyId && config.secretAccessKey) {
     clientConfig.credentials = { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey };
   }
-  const client = new S3Client(clientConfig);
+  return clientConfig;
+}
+
+/** An S3 (or S3-compatible) bucket. Credentials come from the config or the SDK's default chain. */
+export function createS3Storage(config: S3Config): Storage {
+  const { bucket } = config;
+  if (!bucket) throw new Error('S3 storage needs a bucket (set S3_BUCKET)');
+  const target = `bucket "${bucket}" at ${displayEndpoint(config)}`;
+
+  const client = new S3Client(s3ClientConfig(config));
 
   /**
    * Names the operation, key, bucket and endpoint; never the credentials. An SDK service error is

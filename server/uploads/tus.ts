@@ -1,0 +1,166 @@
+import { createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { lt } from 'drizzle-orm';
+import { type DataStore, Server, type Upload } from '@tus/server';
+import type { Config } from '../config';
+import { type Database, schema } from '../db';
+import { DomainError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
+import { API_BASE } from '../http/paths';
+import { ingestFile, type ImagesContext, type IngestOutcome } from '../images';
+import type { Logger } from '../log';
+import { type ClusterDuty, isDue } from '../queue';
+import { PgKvStore } from './kv-store';
+import { LeaseLocker } from './locker';
+
+const { tusUploads } = schema;
+
+export const UPLOADS_PATH = `${API_BASE}/admin/uploads`;
+/** Headers of the final PATCH (or POST with the whole file) that tell the client what became of it. */
+export const IMAGE_ID_HEADER = 'Darkroom-Image-Id';
+export const OUTCOME_HEADER = 'Darkroom-Upload-Outcome';
+/** Upload ids are the library's own random 32 hex digits; nothing else is looked up. */
+const UPLOAD_ID = /^[0-9a-f]{32}$/;
+/** Headroom over UPLOAD_CHUNK_BYTES for a PATCH body (none is needed by tus; it forgives rounding). */
+export const CHUNK_SLACK_BYTES = 64 * 1024;
+
+export interface UploadsOptions {
+  config: Config;
+  db: Database;
+  images: ImagesContext;
+  log: Logger;
+}
+
+export interface Uploads {
+  tus: Server;
+  locker: LeaseLocker;
+  store: DataStore;
+  /** Where local partial files live (undefined on S3). */
+  partialDir?: string;
+  /** Answers one tus request (POST, HEAD, PATCH, DELETE, OPTIONS). */
+  handle(request: Request): Promise<Response>;
+  /** Removes expired incomplete uploads: partial files or S3 multipart parts, and their info rows. */
+  removeExpired(): Promise<number>;
+}
+
+/** tus's `{ status_code, body }` error for a refused file: the hono edge wraps it in the error envelope. */
+const refusal = (error: DomainError) => ({
+  status_code: error instanceof PayloadTooLargeError ? 413 : error instanceof UnsupportedMediaTypeError ? 415 : 422,
+  body: error.message,
+});
+
+async function createStore(config: Config, db: Database): Promise<{ store: DataStore; partialDir?: string }> {
+  const expirationPeriodInMilliseconds = config.upload.expireMs;
+  if (config.storage.driver === 's3') {
+    const { S3Store } = await import('@tus/s3-store');
+    const { s3ClientConfig } = await import('../storage/s3');
+    return {
+      store: new S3Store({
+        s3ClientConfig: { ...s3ClientConfig(config.storage.s3), bucket: config.storage.s3.bucket },
+        cache: new PgKvStore(db),
+        expirationPeriodInMilliseconds,
+      }),
+    };
+  }
+  const { FileStore } = await import('@tus/file-store');
+  // Inside the storage root (shared by the replicas when STORAGE_SHARED), a fixed name: no
+  // path is built from anything the client sends (ids are checked against UPLOAD_ID).
+  const partialDir = path.join(config.storage.localDir, '.partial-uploads');
+  await fs.mkdir(partialDir, { recursive: true });
+  return { store: new FileStore({ directory: partialDir, configstore: new PgKvStore(db), expirationPeriodInMilliseconds }), partialDir };
+}
+
+export async function createUploads({ config, db, images, log }: UploadsOptions): Promise<Uploads> {
+  const { store, partialDir } = await createStore(config, db);
+  const locker = new LeaseLocker({ db, log });
+  const tmpDir = path.join(config.dataDir, 'tmp');
+
+  /** The finished upload as a file on disk: the partial file itself, or (S3) a streamed temp copy. */
+  async function localCopy(upload: Upload): Promise<{ file: string; cleanup: () => Promise<void> }> {
+    if (upload.storage?.type === 'file' && upload.storage.path) return { file: upload.storage.path, cleanup: async () => {} };
+    await fs.mkdir(tmpDir, { recursive: true });
+    const file = path.join(tmpDir, `${crypto.randomUUID()}.upload`);
+    const source = await (store as DataStore & { read(id: string): Promise<NodeJS.ReadableStream> }).read(upload.id);
+    await pipeline(source, createWriteStream(file));
+    return { file, cleanup: () => fs.rm(file, { force: true }) };
+  }
+
+  async function finish(upload: Upload): Promise<{ id: string; outcome: IngestOutcome }> {
+    const name = upload.metadata?.filename ?? upload.metadata?.name ?? '';
+    const { file, cleanup } = await localCopy(upload);
+    // Accepted, duplicate or refused: the partial is done with. An unexpected failure
+    // (database down) keeps it: the client's retry of the final PATCH ingests it again.
+    let settled = false;
+    try {
+      const result = await ingestFile(images, { path: file, name });
+      settled = true;
+      return result;
+    } catch (error) {
+      settled = error instanceof DomainError;
+      throw error;
+    } finally {
+      await cleanup();
+      if (settled) await store.remove(upload.id).catch((e: unknown) => log.warn({ err: e, uploadId: upload.id }, 'could not remove a finished upload'));
+    }
+  }
+
+  const tus = new Server({
+    path: UPLOADS_PATH,
+    datastore: store,
+    locker,
+    relativeLocation: true,
+    maxSize: config.upload.maxBytes,
+    // Same origin only: the admin UI and scripts on the server's own address.
+    allowedOrigins: [new URL(config.auth.baseUrl).origin],
+    allowedCredentials: true,
+    exposedHeaders: [IMAGE_ID_HEADER, OUTCOME_HEADER],
+    getFileIdFromRequest: (_req, lastPath) => (lastPath && UPLOAD_ID.test(lastPath) ? lastPath : undefined),
+    // The client's metadata (filename, filetype) is kept as a hint only: the type is decided
+    // by content at ingest and storage keys come from the image id.
+    onUploadFinish: async (_req, upload) => {
+      try {
+        const { id, outcome } = await finish(upload);
+        return { headers: { [IMAGE_ID_HEADER]: id, [OUTCOME_HEADER]: outcome } };
+      } catch (error) {
+        if (error instanceof DomainError) throw refusal(error);
+        log.error({ err: error, uploadId: upload.id }, 'a finished upload could not be ingested');
+        throw error;
+      }
+    },
+  });
+
+  return {
+    tus,
+    locker,
+    store,
+    partialDir,
+    handle: (request) => tus.handleWeb(request),
+    async removeExpired() {
+      const removed = await tus.cleanUpExpiredUploads();
+      // Info rows whose parts are already gone (a crash between the two removals, an S3 lifecycle rule).
+      const cutoff = new Date(Date.now() - config.upload.expireMs);
+      await db.delete(tusUploads).where(lt(tusUploads.createdAt, cutoff));
+      return removed;
+    },
+  };
+}
+
+/** Once per cluster per interval: expired incomplete uploads go (parts, partial files, rows). */
+export function expiredUploadsDuty(uploads: Uploads, log: Logger, intervalMs = 60 * 60_000): ClusterDuty & { running?: Promise<void> } {
+  const duty: ClusterDuty & { running?: Promise<void> } = async (tx) => {
+    if (duty.running || !(await isDue(tx, 'uploads', intervalMs))) return;
+    return async () => {
+      duty.running = uploads
+        .removeExpired()
+        .then((removed) => {
+          if (removed) log.info({ removed }, 'expired incomplete uploads removed');
+        })
+        .catch((error: unknown) => log.warn({ err: error }, 'expired uploads sweep failed; the next one tries again'))
+        .finally(() => {
+          duty.running = undefined;
+        });
+    };
+  };
+  return duty;
+}
