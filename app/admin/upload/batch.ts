@@ -1,7 +1,9 @@
 'use client';
 import { type DetailedError, Upload } from 'tus-js-client';
 import { envelopeOf } from '../../_lib/api';
-import { checkKnown, sha256Of } from './dedupe';
+import { formatBytes } from '../../_lib/library';
+import { checkKnown } from './dedupe';
+import { createHashPool, type HashJob } from './hash';
 import type { PickedFile } from './files';
 
 export type ItemState =
@@ -38,15 +40,24 @@ export const ENDPOINT = '/api/v1/admin/uploads';
 export const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000];
 export const FINAL: readonly ItemState[] = ['accepted', 'duplicate', 'refused', 'failed', 'cancelled'];
 
-async function chunkBytes(): Promise<number> {
+interface UploadSettings {
+  chunkBytes: number;
+  maxBytes?: number;
+}
+
+/** GET /admin/uploads/config: the chunk size (UPLOAD_CHUNK_BYTES) and the per-file cap. */
+async function uploadSettings(): Promise<UploadSettings> {
   try {
     const res = await fetch(`${ENDPOINT}/config`, { credentials: 'same-origin' });
     const body: unknown = await res.json();
-    if (res.ok && typeof body === 'object' && body !== null && 'chunkBytes' in body && typeof body.chunkBytes === 'number') return body.chunkBytes;
+    if (res.ok && typeof body === 'object' && body !== null && 'chunkBytes' in body && typeof body.chunkBytes === 'number') {
+      const maxBytes = 'maxBytes' in body && typeof body.maxBytes === 'number' ? body.maxBytes : undefined;
+      return { chunkBytes: body.chunkBytes, maxBytes };
+    }
   } catch {
     // the default below is well under common proxy caps
   }
-  return DEFAULT_CHUNK;
+  return { chunkBytes: DEFAULT_CHUNK };
 }
 
 /** Resumable uploads left in localStorage by tus-js-client (its keys start with "tus::"). */
@@ -88,7 +99,7 @@ export class Batch {
   private running = 0;
   private pending = false;
   private version = 0;
-  private chunk: Promise<number> | undefined;
+  private settings: Promise<UploadSettings> | undefined;
   private lastSample = new Map<number, { at: number; sent: number }>();
   paused = false;
 
@@ -128,7 +139,7 @@ export class Batch {
       this.items.push(item);
     }
     this.changed();
-    this.chunk ??= chunkBytes();
+    this.settings ??= uploadSettings();
     this.pumpHashes();
   }
 
@@ -146,11 +157,24 @@ export class Batch {
     }
   }
   private inHash = new Set<number>();
+  private pool: ReturnType<typeof createHashPool> | undefined;
+  private hashJobs = new Map<number, HashJob>();
 
   private async hashGroup(group: BatchItem[]) {
+    this.pool ??= createHashPool();
+    const pool = this.pool;
+    // The pool hashes two at a time in Web Workers; a file that cannot be hashed is simply sent (the server dedupes too).
+    const digests = await Promise.all(
+      group.map(async (item) => {
+        if (item.file.size === 0) return undefined;
+        const job = pool.hash(item.file);
+        this.hashJobs.set(item.key, job);
+        return job.digest.catch(() => undefined).finally(() => this.hashJobs.delete(item.key));
+      }),
+    );
     const hashed: BatchItem[] = [];
-    for (const item of group) {
-      const sha256 = item.file.size > 0 ? await sha256Of(item.file).catch(() => undefined) : undefined;
+    for (const [index, item] of group.entries()) {
+      const sha256 = digests[index];
       const current = this.byKey.get(item.key);
       if (current) hashed.push(sha256 ? this.patch(current, { sha256 }) : current);
     }
@@ -178,7 +202,12 @@ export class Batch {
   private async start(item: BatchItem) {
     this.running += 1;
     let current = this.patch(item, { state: 'uploading' });
-    const chunkSize = await (this.chunk ?? chunkBytes());
+    const { chunkBytes: chunkSize, maxBytes } = await (this.settings ??= uploadSettings());
+    if (maxBytes !== undefined && current.file.size > maxBytes) {
+      this.running -= 1;
+      this.patch(current, { state: 'refused', reason: `Larger than the server's limit of ${formatBytes(maxBytes)}` });
+      return this.pump();
+    }
     const upload = new Upload(current.file, {
       endpoint: ENDPOINT,
       chunkSize,
@@ -263,6 +292,7 @@ export class Batch {
   cancelItem(key: number) {
     const item = this.byKey.get(key);
     if (!item || FINAL.includes(item.state)) return;
+    this.hashJobs.get(key)?.cancel();
     const upload = this.uploads.get(key);
     if (upload) {
       void upload.abort(true).catch(() => undefined); // terminate: the server drops the parts

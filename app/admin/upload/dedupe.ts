@@ -3,18 +3,6 @@ import { envelopeOf } from '../../_lib/api';
 
 const CHECK_BATCH = 500;
 
-/**
- * SHA-256 of a file, hex. crypto.subtle runs the digest off the main thread; it needs a
- * secure context (https or localhost), so elsewhere this answers undefined and the file is
- * simply sent (the server dedupes every upload anyway).
- * TODO(u-check): replace with the streaming Web Worker helper in ./hash.ts once merged.
- */
-export async function sha256Of(file: File): Promise<string | undefined> {
-  if (typeof crypto === 'undefined' || !crypto.subtle) return undefined;
-  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 export interface KnownImage {
   sha256: string;
   imageId: string;
