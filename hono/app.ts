@@ -4,6 +4,7 @@ import { BODY_IDLE_MS, type BodyLimit, JSON_BODY_MAX_BYTES } from '../server/htt
 import type { Services } from '../server/boot';
 import { APP_VERSION } from '../server/config';
 import { CHECK_BODY_MAX_BYTES } from '../server/images';
+import { CHUNK_SLACK_BYTES } from '../server/uploads';
 import { errorJson, onError } from './errors';
 import { albumsRoutes } from './albums';
 import { healthRoutes } from './health';
@@ -26,6 +27,7 @@ import { albumSharesRoutes, shareRoutes } from './shares';
 import { statusRoutes } from './status';
 import { systemRoutes } from './system';
 import { tagsRoutes } from './tags';
+import { uploadsRoutes } from './uploads';
 import { usersRoutes } from './users';
 import { workersRoutes } from './workers';
 
@@ -37,6 +39,10 @@ function requestBodyLimit(config: Config, method: string, path: string): BodyLim
     return { maxBytes: config.upload.requestMaxBytes, idleMs: config.upload.idleTimeoutMs, variable: 'UPLOAD_REQUEST_MAX_BYTES' };
   }
   if (method === 'POST' && path === `${API_BASE}/admin/images/check`) return { maxBytes: CHECK_BODY_MAX_BYTES, idleMs: BODY_IDLE_MS };
+  // tus chunks (PATCH, and POST creation-with-upload): UPLOAD_CHUNK_BYTES each.
+  if ((method === 'PATCH' || method === 'POST') && path.startsWith(`${API_BASE}/admin/uploads`)) {
+    return { maxBytes: config.upload.chunkBytes + CHUNK_SLACK_BYTES, idleMs: config.upload.idleTimeoutMs, variable: 'UPLOAD_CHUNK_BYTES' };
+  }
   return { maxBytes: JSON_BODY_MAX_BYTES, idleMs: BODY_IDLE_MS };
 }
 
@@ -72,6 +78,7 @@ export function createApp(services: Services) {
     .route('/', preprocessRoutes)
     .route('/admin/users', usersRoutes)
     .route('/admin/images', imagesRoutes)
+    .route('/admin/uploads', uploadsRoutes)
     .route('/admin/albums', albumsRoutes)
     .route('/admin/albums', albumSharesRoutes)
     .route('/', shareRoutes)

@@ -13,6 +13,7 @@ import { Queue } from '../queue';
 import { connectRedis, type Redis } from '../redis';
 import { checkPlatformSignals, checkReplicaGuard, checkSharedVolume } from '../replica-guard';
 import { createStorage, type Storage } from '../storage';
+import { createUploads, expiredUploadsDuty, RELEASE_CHANNEL, type Uploads } from '../uploads';
 import { ensureOwner } from '../users';
 
 /** The cache namespace of the public read API; every admin write invalidates it. */
@@ -38,6 +39,8 @@ export interface Services {
   storage: Storage;
   queue: Queue;
   images: ImagesContext;
+  /** Resumable uploads (tus) under /api/v1/admin/uploads. */
+  uploads: Uploads;
   fleet: Fleet;
   readStatus(): Promise<AvailabilityStatus>;
   cache: {
@@ -132,6 +135,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     // images → queue: the develop handler is registered here, at boot.
     registerDevelopJob(images);
     queue.addClusterDuty(storageSweepDuty(images, storageSweepOptions(config)));
+    const uploads = await createUploads({ config, db: database.db, images, log: log.child({ module: 'uploads' }) });
+    const stopReleaseListener = await database.listen(RELEASE_CHANNEL, uploads.locker.onReleaseRequest);
+    queue.addClusterDuty(expiredUploadsDuty(uploads, log.child({ module: 'uploads' })));
     if (config.admin) {
       const owner = await ensureOwner({ db: database.db }, config.admin);
       if (owner) log.info({ userId: owner.id }, 'owner account created from ADMIN_EMAIL');
@@ -149,6 +155,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       storage,
       queue,
       images,
+      uploads,
       fleet,
       readStatus: createStatusReader(fleet),
       cache: {
@@ -164,6 +171,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       invalidatePublic,
       workerId,
       async close() {
+        await stopReleaseListener().catch(() => {});
         client?.disconnect();
         await cacheManager.close();
         await database.close();

@@ -2,3 +2,4 @@
 export { PgKvStore } from './kv-store';
 export { LeaseLocker, RELEASE_CHANNEL } from './locker';
 export { CHUNK_SLACK_BYTES, createUploads, expiredUploadsDuty, IMAGE_ID_HEADER, OUTCOME_HEADER, UPLOADS_PATH, type Uploads } from './tus';
+export { uploadConfig, uploadConfigDto, type UploadConfigDto } from './dto';
