@@ -203,6 +203,12 @@ export class Batch {
     this.running += 1;
     let current = this.patch(item, { state: 'uploading' });
     const { chunkBytes: chunkSize, maxBytes } = await (this.settings ??= uploadSettings());
+    if (this.byKey.get(item.key)?.state !== 'uploading') {
+      // Paused or cancelled while waiting: nothing was in `uploads` for them to release.
+      this.running -= 1;
+      return this.pump();
+    }
+    current = this.byKey.get(item.key) ?? current;
     if (maxBytes !== undefined && current.file.size > maxBytes) {
       this.running -= 1;
       this.patch(current, { state: 'refused', reason: `Larger than the server's limit of ${formatBytes(maxBytes)}` });
@@ -232,8 +238,8 @@ export class Batch {
     const previous = await upload.findPreviousUploads().catch(() => []);
     const resumable = previous[0];
     if (resumable) upload.resumeFromPreviousUpload(resumable);
-    current = this.byKey.get(item.key) ?? current;
-    if (current.state === 'uploading') upload.start();
+    // Paused or cancelled meanwhile: they took it out of `uploads` and released its slot.
+    if (this.uploads.get(item.key) === upload) upload.start();
   }
 
   private progress(key: number, sent: number) {
