@@ -76,6 +76,8 @@ const baseEnv = {
   // Every spec signs its users in from one address, more than the default 10 a minute;
   // the limit itself is tested in the API and integration suites.
   AUTH_SIGN_IN_LIMIT_PER_MINUTE: '60',
+  // Small tus chunks, so e2e/upload.spec.ts can reload the page between chunks of one file.
+  UPLOAD_CHUNK_BYTES: String(256 * 1024),
 };
 
 // Two ports from DARKROOM_E2E_PORT (default 3210): lets two checkouts run their e2e side by side.

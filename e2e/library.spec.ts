@@ -36,7 +36,7 @@ test('uploaded photos develop, join an album and reach the public API once the a
   for (const file of files) {
     const row = page.getByTestId(`upload-${file.name}`);
     await expect(row.getByRole('progressbar', { name: `Upload progress for ${file.name}` })).toBeVisible();
-    await expect(row.getByText('Uploaded', { exact: true })).toBeVisible({ timeout: 30_000 });
+    await expect(row).toHaveAttribute('data-state', 'accepted', { timeout: 30_000 });
     await expect(row.getByRole('progressbar')).toHaveAttribute('value', '1');
     const href = await row.getByRole('link', { name: `Open ${file.name} in the library` }).getAttribute('href');
     const id = decodeURIComponent(href?.match(/^\/admin\/library\/([^/?#]+)$/)?.[1] ?? '');
@@ -44,7 +44,11 @@ test('uploaded photos develop, join an album and reach the public API once the a
     ids.push(id);
   }
   expect(new Set(ids).size).toBe(files.length);
-  await expect(page.getByTestId('upload-summary')).toHaveText('3 of 3 uploaded');
+  await expect(page.getByTestId('count-accepted')).toHaveText('Accepted: 3');
+  await expect(page.getByTestId('count-failed')).toHaveText('Failed: 0');
+  // The develop status arrives on the upload page itself (one event stream), thumbnail included.
+  for (const file of files) await expect(page.getByTestId(`upload-${file.name}`)).toHaveAttribute('data-develop', 'ready', { timeout: 90_000 });
+  for (const file of files) await expect(page.getByTestId(`upload-${file.name}`).locator('.upload-thumb img')).toBeVisible();
 
   // Library: the worker loop develops them; the feed polls until each tile is ready.
   await page.getByRole('link', { name: 'Go to the library' }).click();
