@@ -12,28 +12,12 @@
  * file never sits in memory whole (WebCrypto's digest() would need it all at once).
  * A cancelled or failed digest rejects (a cancel with an AbortError DOMException).
  */
-import { createSHA256 } from 'hash-wasm';
+import type { HashProgress, HashReply, HashRequest } from './hash-digest';
 
-export const HASH_SLICE_BYTES = 4 * 1024 * 1024;
+// The worker's side lives in hash-digest.ts: the worker must not import this file, or the
+// bundler follows `new Worker(new URL('./hash.worker.ts'))` from inside the worker forever.
+export { digestBlob, HASH_SLICE_BYTES, type HashProgress, type HashReply, type HashRequest } from './hash-digest';
 export const HASH_WORKERS = 2;
-
-export type HashProgress = (hashedBytes: number, totalBytes: number) => void;
-
-/** Streams a Blob through SHA-256 slice by slice; what the worker runs (and tests run in Node). */
-export async function digestBlob(blob: Blob, onProgress?: HashProgress, sliceBytes = HASH_SLICE_BYTES): Promise<string> {
-  const sha = await createSHA256();
-  sha.init();
-  for (let offset = 0; offset < blob.size; offset += sliceBytes) {
-    const end = Math.min(offset + sliceBytes, blob.size);
-    sha.update(new Uint8Array(await blob.slice(offset, end).arrayBuffer()));
-    onProgress?.(end, blob.size);
-  }
-  return sha.digest('hex');
-}
-
-/** Messages between the page and a hash worker. */
-export type HashRequest = { id: number; file: Blob };
-export type HashReply = { id: number; progress: number } | { id: number; digest: string } | { id: number; error: string };
 
 /** The part of a Worker the pool uses, so tests can pass a fake. */
 export interface HashWorker {

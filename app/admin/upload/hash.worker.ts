@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 // The hash worker of hash.ts: one file at a time, progress at most every 16 MB.
-import { digestBlob, type HashReply, type HashRequest } from './hash';
+import { digestBlob, type HashReply, type HashRequest } from './hash-digest';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const PROGRESS_EVERY = 16 * 1024 * 1024;
