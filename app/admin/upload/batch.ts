@@ -226,7 +226,7 @@ export class Batch {
       onSuccess: ({ lastResponse }) => {
         const imageId = lastResponse.getHeader('Darkroom-Image-Id') ?? undefined;
         const outcome = lastResponse.getHeader('Darkroom-Upload-Outcome');
-        void this.finish(item.key, imageId, outcome);
+        void this.finish(item.key, imageId, outcome, upload.url ?? undefined);
       },
       onError: (error) => {
         const status = statusOf(error);
@@ -256,13 +256,33 @@ export class Batch {
     this.patch(item, { sent, speed });
   }
 
-  /** The final PATCH names the image; a resume that found the upload complete may not, so ask by hash. */
-  private async finish(key: number, imageId: string | undefined, outcome: string | undefined) {
+  /**
+   * The final PATCH names the image. A resume that found the upload complete (the page was
+   * reloaded while the server ingested it) gets no answer naming it: ask by hash while the
+   * ingest may still be running, then ask the server to finish it (an empty PATCH at the full
+   * offset runs the ingest again, or answers 404 once the partial is gone), then by hash again.
+   */
+  private async finish(key: number, imageId: string | undefined, outcome: string | undefined, url?: string) {
     const item = this.byKey.get(key);
     if (!item) return;
-    if (!imageId && item.sha256) {
-      const hit = (await checkKnown([item.sha256]).catch(() => new Map<string, { imageId: string }>())).get(item.sha256);
-      imageId = hit?.imageId;
+    const byHash = async () => (item.sha256 ? (await checkKnown([item.sha256]).catch(() => new Map<string, { imageId: string }>())).get(item.sha256)?.imageId : undefined);
+    for (let attempt = 0; !imageId && attempt < 4; attempt++) {
+      imageId = await byHash();
+      if (!imageId) await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
+    }
+    if (!imageId && url) {
+      const res = await fetch(url, {
+        method: 'PATCH',
+        credentials: 'same-origin',
+        headers: { 'Tus-Resumable': '1.0.0', 'Upload-Offset': String(item.file.size), 'Content-Type': 'application/offset+octet-stream' },
+      }).catch(() => undefined);
+      if (res && isRefusal(res.status) && res.status !== 404 && res.status !== 409) {
+        const reason = ((await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined)?.error?.message;
+        return this.settle(key, { state: 'refused', reason: reason ?? `Refused by the server (${res.status})` });
+      }
+      imageId = res?.headers.get('Darkroom-Image-Id') ?? undefined;
+      outcome = res?.headers.get('Darkroom-Upload-Outcome') ?? outcome;
+      imageId ??= await byHash();
     }
     if (!imageId) return this.settle(key, { state: 'failed', reason: 'The server finished the upload but named no image' });
     this.settle(key, { state: outcome === 'duplicate' ? 'duplicate' : 'accepted', imageId, sent: item.file.size, develop: 'pending', reason: outcome === 'duplicate' ? 'Already in the library' : undefined });
