@@ -71,7 +71,12 @@ async function createStore(config: Config, db: Database): Promise<{ store: DataS
   // path is built from anything the client sends (ids are checked against UPLOAD_ID).
   const partialDir = path.join(config.storage.localDir, '.partial-uploads');
   await fs.mkdir(partialDir, { recursive: true });
-  return { store: new FileStore({ directory: partialDir, configstore: new PgKvStore(db), expirationPeriodInMilliseconds }), partialDir };
+  // The directory is made above, awaited. FileStore's constructor makes it again without waiting,
+  // and throws from that callback (an uncaught exception) if the directory is gone by then, as a
+  // test's temp dir is when its services close at once: that second mkdir is skipped.
+  class PartialFileStore extends FileStore {}
+  (PartialFileStore.prototype as unknown as { checkOrCreateDirectory(): void }).checkOrCreateDirectory = () => undefined;
+  return { store: new PartialFileStore({ directory: partialDir, configstore: new PgKvStore(db), expirationPeriodInMilliseconds }), partialDir };
 }
 
 export async function createUploads({ config, db, images, log }: UploadsOptions): Promise<Uploads> {
