@@ -25,6 +25,29 @@ export async function makeJpeg(options: { width?: number; height?: number; seed?
     .toBuffer();
 }
 
+/**
+ * A valid JPEG of exactly `size` bytes, in pieces: a small photo whose header is followed by
+ * APP15 padding segments of pseudo-random bytes (nothing compresses or deduplicates them).
+ * Streamed by the big-upload tests; `Buffer.concat` of it for the smaller ones.
+ */
+export async function* paddedJpeg(size: number, seed = 42): AsyncGenerator<Buffer> {
+  const photo = await makeJpeg({ width: 640, height: 480, seed });
+  yield photo.subarray(0, 2); // SOI
+  let left = size - photo.length;
+  let state = seed;
+  while (left > 0) {
+    const payload = Math.min(65533, left - 4);
+    if (payload < 1) throw new Error('size does not fit segments');
+    const segment = Buffer.alloc(payload + 4);
+    segment.writeUInt16BE(0xffef, 0);
+    segment.writeUInt16BE(payload + 2, 2);
+    for (let i = 4; i < segment.length; i += 4) segment.writeUInt32BE((state = (Math.imul(state, 1103515245) + 12345) >>> 0), Math.min(i, segment.length - 4));
+    yield segment;
+    left -= segment.length;
+  }
+  yield photo.subarray(2);
+}
+
 /** A JPEG cut in half: the header reads, the image data does not. */
 export async function makeTruncatedJpeg(): Promise<Buffer> {
   const whole = await makeJpeg({ width: 800, height: 600, seed: 99 });

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config';
 import { childBaseEnv } from './env';
@@ -12,6 +13,8 @@ export interface TestS3 {
   bucket: string;
   /** Ready for createS3Storage: path-style, s3rver's default credentials. */
   config: Config['storage']['s3'];
+  /** s3rver's data directory (tests back-date multipart uploads there). */
+  directory: string;
   /** Stops the server and removes its data directory. */
   stop(): Promise<void>;
 }
@@ -30,29 +33,19 @@ const BUCKET = 'darkroom-test';
 const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 /**
- * Runs in the child. s3rver is CommonJS (`import S3rver from 's3rver'` works too), but it has to
- * live in its own process: its ListObjectsV2 continuation tokens are DES-encrypted, and OpenSSL 3
- * only offers DES with --openssl-legacy-provider, so in-process every truncated listing
- * (more than 1000 keys) answers 500.
+ * The child's script (s3rver plus the multipart calls it lacks). s3rver is CommonJS, but it has
+ * to live in its own process: its ListObjectsV2 continuation tokens are DES-encrypted, and
+ * OpenSSL 3 only offers DES with --openssl-legacy-provider, so in-process every truncated
+ * listing (more than 1000 keys) answers 500.
  */
-const CHILD = `
-const [, modulePath, options] = process.argv;
-const S3rver = require(modulePath);
-const server = new S3rver(JSON.parse(options));
-server.run().then(
-  (address) => process.send({ port: address.port }),
-  (error) => { console.error(error); process.exit(1); },
-);
-// The parent went away (stop(), or the test process died): shut down with it.
-process.on('disconnect', () => server.close().finally(() => process.exit(0)));
-`;
+const CHILD = fileURLToPath(new URL('./s3rver-child.cjs', import.meta.url));
 
 /** A fake S3 (s3rver) on a free loopback port with one empty bucket and a throwaway data directory. */
 export async function startS3rver(): Promise<TestS3> {
   const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'darkroom-s3rver-'));
   const options: S3rverOptions = { address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: BUCKET }] };
   // No loaders or flags of the test runner in the child (NODE_OPTIONS is not passed on).
-  const args = ['--openssl-legacy-provider', '-e', CHILD, createRequire(import.meta.url).resolve('s3rver'), JSON.stringify(options)];
+  const args = ['--openssl-legacy-provider', CHILD, createRequire(import.meta.url).resolve('s3rver'), JSON.stringify(options)];
   const child = spawn(process.execPath, args, { env: { ...childBaseEnv(), NODE_ENV: 'test' }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -83,6 +76,7 @@ export async function startS3rver(): Promise<TestS3> {
   return {
     endpoint,
     bucket: BUCKET,
+    directory,
     config: { endpoint, bucket: BUCKET, region: 'us-east-1', ...CREDENTIALS, forcePathStyle: true },
     async stop() {
       try {

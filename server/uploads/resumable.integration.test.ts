@@ -10,7 +10,7 @@ import { schema } from '../db';
 import { createTestDatabase, type TestDatabase } from '../testing/db';
 import { call, OWNER, type Replica } from '../testing/deployment';
 import { ensureNextBuild, NEXT_BUILD_TIMEOUT_MS } from '../testing/next-build';
-import { makeJpeg } from '../testing/photos';
+import { paddedJpeg } from '../testing/photos';
 import { startServerProcess } from '../testing/processes';
 import { freePort, type PrivateRedis, startPrivateRedis } from '../testing/redis';
 
@@ -28,29 +28,14 @@ const SIZE = 300 * MiB;
 const CHUNK = 32 * MiB;
 const TUS = { 'tus-resumable': '1.0.0' };
 
-/** A valid JPEG of `size` bytes: a small photo whose header is followed by APP15 padding segments. */
+/** Streams paddedJpeg(size) to `file`; returns its SHA-256. */
 async function writeBigJpeg(file: string, size: number): Promise<string> {
-  const photo = await makeJpeg({ width: 640, height: 480, seed: 42 });
   const hash = createHash('sha256');
   const out = createWriteStream(file);
-  const write = (buf: Buffer) => {
-    hash.update(buf);
-    return out.write(buf) ? Promise.resolve() : new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  };
-  await write(photo.subarray(0, 2)); // SOI
-  let left = size - photo.length;
-  let seed = 1;
-  while (left > 0) {
-    const payload = Math.min(65533, left - 4);
-    if (payload < 1) throw new Error('size does not fit segments');
-    const segment = Buffer.alloc(payload + 4);
-    segment.writeUInt16BE(0xffef, 0);
-    segment.writeUInt16BE(payload + 2, 2);
-    for (let i = 4; i < segment.length; i += 4) segment.writeUInt32BE((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), Math.min(i, segment.length - 4));
-    await write(segment);
-    left -= segment.length;
+  for await (const piece of paddedJpeg(size, 1)) {
+    hash.update(piece);
+    if (!out.write(piece)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
-  await write(photo.subarray(2));
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
   return hash.digest('hex');
 }

@@ -55,8 +55,25 @@ async function createStore(config: Config, db: Database): Promise<{ store: DataS
   if (config.storage.driver === 's3') {
     const { S3Store } = await import('@tus/s3-store');
     const { s3ClientConfig } = await import('../storage/s3');
+    /**
+     * S3Store.remove aborts the multipart upload first and stops there when S3 answers
+     * NoSuchUpload — which it always does once the upload was completed — so a finished
+     * upload's assembled object and its info stayed in the bucket for good (a second copy of
+     * every photo). A completed upload is removed by deleting those two objects.
+     */
+    class FinishedAwareS3Store extends S3Store {
+      override async remove(id: string): Promise<void> {
+        try {
+          await super.remove(id);
+        } catch (error) {
+          if ((error as { status_code?: number }).status_code !== 404) throw error;
+          await this.client.deleteObjects({ Bucket: config.storage.s3.bucket, Delete: { Objects: [{ Key: id }, { Key: `${id}.info` }] } });
+          await this.clearCache(id);
+        }
+      }
+    }
     return {
-      store: new S3Store({
+      store: new FinishedAwareS3Store({
         s3ClientConfig: { ...s3ClientConfig(config.storage.s3), bucket: config.storage.s3.bucket },
         cache: new PgKvStore(db),
         expirationPeriodInMilliseconds,
