@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
 import { eq, inArray } from 'drizzle-orm';
 import { schema } from '../db';
 import { cleanString } from '../text';
@@ -33,20 +34,26 @@ export async function ingestUploads(ctx: ImagesContext, files: ReceivedFile[]): 
 export type IngestOutcome = 'accepted' | 'duplicate';
 
 /**
- * One finished file on disk (a resumable upload): hashed by streaming it, then the same
+ * One finished file on disk (a resumable upload): hashed by streaming it (unless the caller
+ * hashed every byte on arrival and passes `sha256`), then the same
  * inspection, dedupe, transaction and queue as the multipart path. Throws the inspection's
  * refusal (unsupported type, too large, damaged …). The caller removes the file.
  */
-export async function ingestFile(ctx: ImagesContext, input: { path: string; name: string }): Promise<{ id: string; outcome: IngestOutcome }> {
+export async function ingestFile(ctx: ImagesContext, input: { path: string; name: string; sha256?: string }): Promise<{ id: string; outcome: IngestOutcome }> {
+  const { bytes, sha256 } = input.sha256 ? { bytes: (await fs.stat(input.path)).size, sha256: input.sha256 } : await hashFile(input.path);
+  const received: ReceivedFile = { path: input.path, name: input.name, bytes, sha256, truncatedAtCap: bytes > ctx.limits.maxBytes };
+  const { id, duplicate } = await ingestOne(ctx, await inspectUpload(received, ctx.limits));
+  return { id, outcome: duplicate ? 'duplicate' : 'accepted' };
+}
+
+async function hashFile(file: string): Promise<{ bytes: number; sha256: string }> {
   const hash = createHash('sha256');
   let bytes = 0;
-  for await (const chunk of createReadStream(input.path)) {
+  for await (const chunk of createReadStream(file)) {
     bytes += (chunk as Buffer).length;
     hash.update(chunk as Buffer);
   }
-  const received: ReceivedFile = { path: input.path, name: input.name, bytes, sha256: hash.digest('hex'), truncatedAtCap: bytes > ctx.limits.maxBytes };
-  const { id, duplicate } = await ingestOne(ctx, await inspectUpload(received, ctx.limits));
-  return { id, outcome: duplicate ? 'duplicate' : 'accepted' };
+  return { bytes, sha256: hash.digest('hex') };
 }
 
 async function existingBySha(ctx: ImagesContext, sha256: string) {

@@ -1,8 +1,11 @@
+import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline as pipe, type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { lt } from 'drizzle-orm';
+import { LRUCache } from 'lru-cache';
 import { type DataStore, Server, type Upload } from '@tus/server';
 import type { Config } from '../config';
 import { type Database, schema } from '../db';
@@ -96,8 +99,48 @@ async function createStore(config: Config, db: Database): Promise<{ store: DataS
   return { store: new PartialFileStore({ directory: partialDir, configstore: new PgKvStore(db), expirationPeriodInMilliseconds }), partialDir };
 }
 
+/**
+ * SHA-256 of each upload computed as its bytes arrive, so the PATCH that completes a file does
+ * not read it all again. Only trusted when this replica hashed every byte in order: a chunk
+ * that starts anywhere but where this replica's hash ends (an earlier chunk went to another
+ * replica, a cut connection left fewer bytes stored than were hashed, a restart) drops the
+ * hash, and the ingest reads the file as before.
+ */
+class ArrivalHashes {
+  private readonly hashes = new LRUCache<string, { hash: Hash; bytes: number }>({ max: 1000 });
+
+  /** The chunk's stream, hashed on its way to the store when it continues what was hashed. */
+  tap(id: string, offset: number, body: Readable): Readable {
+    if (offset === 0) this.hashes.set(id, { hash: createHash('sha256'), bytes: 0 });
+    const entry = this.hashes.get(id);
+    if (!entry || entry.bytes !== offset) {
+      this.hashes.delete(id);
+      return body;
+    }
+    const tee = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        entry.hash.update(chunk);
+        entry.bytes += chunk.length;
+        done(null, chunk);
+      },
+    });
+    // A failed body destroys the tee with its error, so the store sees the failure.
+    return pipe(body, tee, () => undefined);
+  }
+
+  /** The upload's SHA-256 if this replica hashed exactly its `size` bytes; forgets it either way. */
+  take(id: string, size: number | undefined): string | undefined {
+    const entry = this.hashes.get(id);
+    this.hashes.delete(id);
+    return entry && entry.bytes === size ? entry.hash.digest('hex') : undefined;
+  }
+}
+
 export async function createUploads({ config, db, images, log }: UploadsOptions): Promise<Uploads> {
   const { store, partialDir } = await createStore(config, db);
+  const hashes = new ArrivalHashes();
+  const write = store.write.bind(store);
+  store.write = (body, id, offset) => write(hashes.tap(id, offset, body), id, offset);
   const locker = new LeaseLocker({ db, log });
   const tmpDir = path.join(config.dataDir, 'tmp');
 
@@ -117,9 +160,10 @@ export async function createUploads({ config, db, images, log }: UploadsOptions)
 
   async function finish(upload: Upload): Promise<{ id: string; outcome: IngestOutcome }> {
     const name = upload.metadata?.filename ?? upload.metadata?.name ?? '';
+    const sha256 = hashes.take(upload.id, upload.size);
     const { file, cleanup } = await localCopy(upload);
     try {
-      return await ingestFile(images, { path: file, name });
+      return await ingestFile(images, { path: file, name, sha256 });
     } catch (error) {
       // Refused: the partial is done with. An unexpected failure (database down) keeps it:
       // the client's retry of the final PATCH (an empty body at the full offset) ingests it again.
