@@ -1,10 +1,10 @@
 'use client';
-import { type DetailedError, Upload } from 'tus-js-client';
-import { envelopeOf } from '../../_lib/api';
+import { Upload } from 'tus-js-client';
 import { formatBytes } from '../../_lib/library';
 import { checkKnown } from './dedupe';
 import { createHashPool, type HashJob } from './hash';
 import type { PickedFile } from './files';
+import { ENDPOINT, isRefusal, reasonOf, RETRY_DELAYS, statusOf, uploadSettings, type UploadSettings, whichImage } from './tus-client';
 
 export type ItemState =
   | 'hashing' // waiting for or computing its SHA-256
@@ -35,54 +35,7 @@ export interface BatchItem {
 
 const PARALLEL_UPLOADS = 3;
 const PARALLEL_HASHES = 2;
-const DEFAULT_CHUNK = 8 * 1024 * 1024;
-export const ENDPOINT = '/api/v1/admin/uploads';
-export const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000];
 export const FINAL: readonly ItemState[] = ['accepted', 'duplicate', 'refused', 'failed', 'cancelled'];
-
-interface UploadSettings {
-  chunkBytes: number;
-  maxBytes?: number;
-}
-
-/** GET /admin/uploads/config: the chunk size (UPLOAD_CHUNK_BYTES) and the per-file cap. */
-async function uploadSettings(): Promise<UploadSettings> {
-  try {
-    const res = await fetch(`${ENDPOINT}/config`, { credentials: 'same-origin' });
-    const body: unknown = await res.json();
-    if (res.ok && typeof body === 'object' && body !== null && 'chunkBytes' in body && typeof body.chunkBytes === 'number') {
-      const maxBytes = 'maxBytes' in body && typeof body.maxBytes === 'number' ? body.maxBytes : undefined;
-      return { chunkBytes: body.chunkBytes, maxBytes };
-    }
-  } catch {
-    // the default below is well under common proxy caps
-  }
-  return { chunkBytes: DEFAULT_CHUNK };
-}
-
-/** Resumable uploads left in localStorage by tus-js-client (its keys start with "tus::"). */
-export function leftoverUploads(): number {
-  try {
-    return Object.keys(localStorage).filter((k) => k.startsWith('tus::')).length;
-  } catch {
-    return 0;
-  }
-}
-
-const statusOf = (error: Error | DetailedError) => ('originalResponse' in error ? (error.originalResponse?.getStatus() ?? 0) : 0);
-/** 4xx other than conflicts/locks/timeouts/rate limits are the server's verdict on the file: no retry. */
-const isRefusal = (status: number) => status >= 400 && status < 500 && ![408, 409, 423, 429].includes(status);
-function reasonOf(error: Error | DetailedError): string {
-  const body = 'originalResponse' in error ? error.originalResponse?.getBody() : undefined;
-  try {
-    const message = envelopeOf(JSON.parse(body ?? '')).message;
-    if (message) return message;
-  } catch {
-    // not the JSON envelope
-  }
-  const status = statusOf(error);
-  return status ? `Refused by the server (${status})` : 'Network error: the upload did not reach the server';
-}
 
 /**
  * One upload batch, kept outside React: 1,000+ files change progress many times a second,
@@ -256,36 +209,15 @@ export class Batch {
     this.patch(item, { sent, speed });
   }
 
-  /**
-   * The final PATCH names the image. A resume that found the upload complete (the page was
-   * reloaded while the server ingested it) gets no answer naming it: ask by hash while the
-   * ingest may still be running, then ask the server to finish it (an empty PATCH at the full
-   * offset runs the ingest again, or answers 404 once the partial is gone), then by hash again.
-   */
+  /** The final PATCH names the image; a resume that found the upload complete asks (see whichImage). */
   private async finish(key: number, imageId: string | undefined, outcome: string | undefined, url?: string) {
     const item = this.byKey.get(key);
     if (!item) return;
-    const byHash = async () => (item.sha256 ? (await checkKnown([item.sha256]).catch(() => new Map<string, { imageId: string }>())).get(item.sha256)?.imageId : undefined);
-    for (let attempt = 0; !imageId && attempt < 4; attempt++) {
-      imageId = await byHash();
-      if (!imageId) await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
-    }
-    if (!imageId && url) {
-      const res = await fetch(url, {
-        method: 'PATCH',
-        credentials: 'same-origin',
-        headers: { 'Tus-Resumable': '1.0.0', 'Upload-Offset': String(item.file.size), 'Content-Type': 'application/offset+octet-stream' },
-      }).catch(() => undefined);
-      if (res && isRefusal(res.status) && res.status !== 404 && res.status !== 409) {
-        const reason = ((await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined)?.error?.message;
-        return this.settle(key, { state: 'refused', reason: reason ?? `Refused by the server (${res.status})` });
-      }
-      imageId = res?.headers.get('Darkroom-Image-Id') ?? undefined;
-      outcome = res?.headers.get('Darkroom-Upload-Outcome') ?? outcome;
-      imageId ??= await byHash();
-    }
-    if (!imageId) return this.settle(key, { state: 'failed', reason: 'The server finished the upload but named no image' });
-    this.settle(key, { state: outcome === 'duplicate' ? 'duplicate' : 'accepted', imageId, sent: item.file.size, develop: 'pending', reason: outcome === 'duplicate' ? 'Already in the library' : undefined });
+    const found = imageId ? { imageId, outcome } : await whichImage(item.file.size, item.sha256, url);
+    if ('refused' in found) return this.settle(key, { state: 'refused', reason: found.refused });
+    if (!found.imageId) return this.settle(key, { state: 'failed', reason: 'The server finished the upload but named no image' });
+    const duplicate = found.outcome === 'duplicate';
+    this.settle(key, { state: duplicate ? 'duplicate' : 'accepted', imageId: found.imageId, sent: item.file.size, develop: 'pending', reason: duplicate ? 'Already in the library' : undefined });
   }
 
   private settle(key: number, patch: Partial<BatchItem>) {
