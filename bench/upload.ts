@@ -13,18 +13,17 @@
  * bench/out/upload.json. Speed is reported, never asserted; the exit code is non-zero only if
  * an upload failed or the library does not hold 2 × FILES images at the end.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import { promisify } from 'node:util';
 import { Upload } from 'tus-js-client';
-import { ensureNextBuild, freePorts, HOST } from './api/servers';
+import { ensureNextBuild } from './api/servers';
 import { integerFromEnv, positiveIntegerFromEnv } from './lib/env';
 import { fmt, fmtRatioOrNa, table } from './lib/format';
-import { makeTempDir, ProcessGroup, removeTempDirs, sleep, stopProcessGroups, TSX_CLI } from './lib/process';
+import { makeTempDir, removeTempDirs, sleep, stopProcessGroups } from './lib/process';
 import { machine, writeReport } from './lib/report';
 import { runBench } from './lib/run';
 import { median } from './lib/stats';
 import { renewNonces, writeBatch } from './upload/files';
+import { sampleRss, type Server, serverRss, startServer } from './upload/server';
 
 const MiB = 1024 * 1024;
 const SETTINGS = {
@@ -33,80 +32,10 @@ const SETTINGS = {
   parallel: integerFromEnv('BENCH_UPLOAD_PARALLEL', 3, 1, 16),
   rssSampleMs: 200,
 } as const;
-const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' };
-const STARTUP_TIMEOUT_MS = 180_000;
-
 let stopping: Promise<void> | undefined;
 function stopAll(): Promise<void> {
   stopping ??= stopProcessGroups().then(removeTempDirs);
   return stopping;
-}
-
-interface Server {
-  base: string;
-  proc: ProcessGroup;
-  cookie: string;
-}
-
-async function startServer(): Promise<Server> {
-  const [port] = await freePorts(1);
-  if (!port) throw new Error('no free port');
-  const { DATABASE_URL: _db, REDIS_URL: _redis, CACHE_MODE: _mode, LOG_LEVEL: _level, UPLOAD_CHUNK_BYTES: _chunk, ...inherited } = process.env;
-  const base = `http://${HOST}:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...inherited,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    DATA_DIR: makeTempDir('darkroom-bench-upload-server-'),
-    PORT: String(port),
-    HOST,
-    BETTER_AUTH_URL: base,
-    NEXT_TELEMETRY_DISABLED: '1',
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    // Receiving is measured, not developing: 2 × 1 GiB of photos would be developed meanwhile.
-    PREPROCESS_CONCURRENCY: '0',
-    PREPROCESS_TICKER_ENABLED: 'false',
-    UPLOAD_MAX_BYTES: String((SETTINGS.fileMiB + 1) * MiB),
-    UPLOAD_RATE_LIMIT_PER_MINUTE: '100000',
-  };
-  const proc = new ProcessGroup([TSX_CLI, 'server/boot/main.ts'], env);
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  for (;;) {
-    if (proc.exit || Date.now() > deadline) throw new Error(`the server did not start\n${proc.stderr.toString()}\n${proc.stdout.toString()}`);
-    const ok = await fetch(`${base}/api/v1/health`).then((r) => r.ok, () => false);
-    if (ok) break;
-    await sleep(250);
-  }
-  const signIn = await fetch(`${base}/api/auth/sign-in/email`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body: JSON.stringify(ADMIN) });
-  if (!signIn.ok) throw new Error(`sign-in failed: ${signIn.status} ${await signIn.text()}`);
-  const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  return { base, proc, cookie };
-}
-
-const exec = promisify(execFile);
-
-/** The RSS of the largest process in the server's group (the server; tsx's parent is small). */
-async function serverRss(proc: ProcessGroup): Promise<number> {
-  if (proc.child.pid === undefined) return 0;
-  const { stdout } = await exec('ps', ['-o', 'rss=', '-g', String(proc.child.pid)]).catch(() => ({ stdout: '' }));
-  return Math.max(0, ...stdout.split('\n').map((l) => Number(l.trim()) * 1024).filter(Number.isFinite));
-}
-
-function sampleRss(proc: ProcessGroup) {
-  const samples: number[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      samples.push(await serverRss(proc));
-      await sleep(SETTINGS.rssSampleMs);
-    }
-  })();
-  return async () => {
-    running = false;
-    await loop;
-    return samples;
-  };
 }
 
 /** Runs `send` for every file, `parallel` at a time. */
@@ -158,7 +87,7 @@ interface Phase {
 }
 
 async function measure(server: Server, path: Phase['path'], files: string[], send: (file: string) => Promise<void>): Promise<Phase> {
-  const stop = sampleRss(server.proc);
+  const stop = sampleRss(server.proc, SETTINGS.rssSampleMs);
   const started = performance.now();
   await pool(files, send);
   const seconds = (performance.now() - started) / 1000;
@@ -173,7 +102,7 @@ async function main(): Promise<number> {
   ensureNextBuild();
   const dir = makeTempDir('darkroom-bench-upload-files-');
   const files = await writeBatch(dir, SETTINGS.files, SETTINGS.fileMiB * MiB);
-  const server = await startServer();
+  const server = await startServer({ UPLOAD_MAX_BYTES: String((SETTINGS.fileMiB + 1) * MiB) });
   await sleep(2_000); // let startup settle before the idle sample
   const idleMiB = (await serverRss(server.proc)) / MiB;
 
