@@ -18,6 +18,9 @@ const nextConfig: NextConfig = {
     'better-auth',
     'drizzle-orm',
   ],
+  // Every server route may be the first to start Darkroom, which applies drizzle/migrations
+  // from disk; file tracing cannot see that read, so serverless bundles (Vercel) name it here.
+  outputFileTracingIncludes: { '/**': ['./drizzle/migrations/**/*'] },
   poweredByHeader: false,
   typedRoutes: false,
 };

@@ -13,6 +13,9 @@ export class ConfigError extends Error {
 
 export type Config = ReturnType<typeof toConfig>;
 
+/** The name of every variable Darkroom reads as configuration (deployment files are checked against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 /** Host-provided variables that say "there are (or may be) several of me" (DESIGN.md "Replica guard"). */
 const PLATFORM_VARIABLES: Record<string, string> = {
   FLY_MACHINE_ID: 'Fly.io',
