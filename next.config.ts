@@ -17,6 +17,7 @@ const nextConfig: NextConfig = {
     'pino-pretty',
     'better-auth',
     'drizzle-orm',
+    'prom-client',
   ],
   poweredByHeader: false,
   typedRoutes: false,
