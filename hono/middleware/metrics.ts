@@ -12,8 +12,8 @@ export function markUnmatched(c: Context): void {
 
 /**
  * The route template a request is counted under: the last route that matched it (the
- * handler, or the middleware pattern such as /api/v1/admin/* that answered first), or
- * UNMATCHED_ROUTE. Never the request's own path.
+ * handler, even when a guard answered first; a guard's own pattern such as /api/v1/admin/*
+ * when no handler matched), or UNMATCHED_ROUTE. Never the request's own path.
  */
 export function routeLabel(c: Context): string {
   return unmatched.has(c) ? UNMATCHED_ROUTE : routeTemplate(routePath(c, -1) || UNMATCHED_ROUTE);
