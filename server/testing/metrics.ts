@@ -26,7 +26,8 @@ export class Scrape {
   /** The samples of series `name` whose labels include `labels`. */
   samples(name: string, labels: Labels = {}) {
     const found = this.series.filter((f) => f.name === name);
-    if (!found.length) throw new Error(`series ${name} is not in the scrape`);
+    // A labelled metric with nothing recorded yet has its HELP and TYPE but no series.
+    if (!found.length) this.family(name.replace(/_(count|sum|bucket)$/, ''));
     return found.flatMap((f) => f.metrics).filter((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v));
   }
 
