@@ -7,7 +7,7 @@ import { UNMATCHED_ROUTE } from '../metrics';
 import { Scrape } from '../testing/metrics';
 import { formData, makeJpeg, makeTruncatedJpeg } from '../testing/photos';
 import { freePort } from '../testing/redis';
-import { createTestServices, TEST_BASE_URL, TEST_TICK_SECRET, type TestServices } from '../testing/services';
+import { createTestServices, TEST_BASE_URL, TEST_TICK_SECRET } from '../testing/services';
 import { createProductionServer } from './http';
 import { listenMetrics } from './metrics-server';
 
