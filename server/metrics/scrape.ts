@@ -1,3 +1,4 @@
+import type { Gauge } from 'prom-client';
 import type { Logger } from '../log';
 import { processMetrics } from './registry';
 
@@ -43,25 +44,29 @@ function installCollectors(): void {
   const queue = shared(async () => sources()?.queue());
   const fleet = shared(async () => sources()?.fleet());
 
-  /** A failed read leaves the gauge empty for this scrape (never a stale value) and says why in the log. */
-  const collect = <T>(read: () => Promise<T | undefined>, what: string, apply: (value: T) => void, reset: () => void) =>
+  /**
+   * A failed read is never shown as a stale value: a labelled gauge is left out of that scrape,
+   * an unlabelled one reads NaN (no alert threshold compares true); the log says why.
+   */
+  const collect = <T>(read: () => Promise<T | undefined>, what: string, gauge: Gauge, apply: (value: T) => void, labelled = false) =>
     async function collect() {
       try {
         const value = await read();
-        reset();
+        gauge.reset();
         if (value !== undefined) apply(value);
       } catch (error) {
-        reset();
+        gauge.reset();
+        if (!labelled) gauge.set(NaN);
         sources()?.log.warn({ err: error }, `metrics: could not read ${what}`);
       }
     };
 
-  m.scrape.queueJobs = collect(queue, 'the queue', (q) => {
+  m.scrape.queueJobs = collect(queue, 'the queue', m.queueJobs, (q) => {
     for (const status of new Set([...JOB_STATUSES, ...Object.keys(q.byStatus)])) m.queueJobs.set({ status }, q.byStatus[status] ?? 0);
-  }, () => m.queueJobs.reset());
-  m.scrape.queueOldestAge = collect(queue, 'the queue', (q) => m.queueOldestAge.set(q.oldestQueuedSeconds), () => m.queueOldestAge.reset());
-  const fleetGauge = (gauge: typeof m.workersOnline, pick: (f: { online: number; drained: number; freeSlots: number }) => number) =>
-    collect(fleet, 'the worker fleet', (f) => gauge.set(pick(f)), () => gauge.reset());
+  }, true);
+  m.scrape.queueOldestAge = collect(queue, 'the queue', m.queueOldestAge, (q) => m.queueOldestAge.set(q.oldestQueuedSeconds));
+  const fleetGauge = (gauge: Gauge, pick: (f: { online: number; drained: number; freeSlots: number }) => number) =>
+    collect(fleet, 'the worker fleet', gauge, (f) => gauge.set(pick(f)));
   m.scrape.workersOnline = fleetGauge(m.workersOnline, (f) => f.online);
   m.scrape.workersDrained = fleetGauge(m.workersDrained, (f) => f.drained);
   m.scrape.workerFreeSlots = fleetGauge(m.workerFreeSlots, (f) => f.freeSlots);
