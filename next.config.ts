@@ -17,6 +17,7 @@ const nextConfig: NextConfig = {
     'pino-pretty',
     'better-auth',
     'drizzle-orm',
+    'prom-client',
   ],
   // Every server route may be the first to start Darkroom, which applies drizzle/migrations
   // from disk; file tracing cannot see that read, so serverless bundles (Vercel) name it here.

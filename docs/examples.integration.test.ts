@@ -28,8 +28,12 @@ const runnable = (file: string) => parsed.flatMap((p) => p.blocks).filter((b) =>
 
 /** The reader's shell: what the docs tell them to set, nothing of the test runner's. */
 const ACCOUNT = { ADMIN_EMAIL: 'owner@example.com', ADMIN_PASSWORD: 'docs-example-password' };
-/** The queue driver's secrets, for the tick examples (POST with the tick secret, GET as Vercel Cron). */
-const SECRETS = { PREPROCESS_TICK_SECRET: 'docs-example-tick-secret-4d1f7a2c', CRON_SECRET: 'docs-example-cron-secret-9b3e51d0' };
+/** The queue driver's secrets, for the tick examples (POST with the tick secret, GET as Vercel Cron), and the metrics token. */
+const SECRETS = {
+  PREPROCESS_TICK_SECRET: 'docs-example-tick-secret-4d1f7a2c',
+  CRON_SECRET: 'docs-example-cron-secret-9b3e51d0',
+  METRICS_TOKEN: 'docs-example-metrics-token-5e8a03b7',
+};
 /** The photos the examples upload, as a camera would name them. */
 const PHOTOS = [
   { name: 'IMG_0042.jpg', width: 1200, height: 800, seed: 4200 },

@@ -10,9 +10,11 @@ import { albumsRoutes } from './albums';
 import { healthRoutes } from './health';
 import { imagesRoutes } from './images';
 import { jobsRoutes } from './jobs';
+import { METRICS_PATH, metricsRoutes } from './metrics';
 import { adminGuard } from './middleware/admin-guard';
 import { bodyLimit } from './middleware/body-limit';
 import { invalidatePublic } from './middleware/invalidate-public';
+import { httpMetrics, markUnmatched } from './middleware/metrics';
 import { clientIp, rateLimit } from './middleware/rate-limit';
 import { rejectControlChars } from './middleware/reject-control-chars';
 import { requestId } from './middleware/request-id';
@@ -49,6 +51,7 @@ function requestBodyLimit(config: Config, method: string, path: string): BodyLim
 /** The whole HTTP API at /api/v1. Services are injected so tests build their own. */
 export function createApp(services: Services) {
   const app = createRouter().basePath(API_BASE);
+  app.use('*', httpMetrics(`${API_BASE}${METRICS_PATH}`));
   app.use('*', requestId());
   app.use('*', async (c, next) => {
     c.set('services', services);
@@ -74,6 +77,7 @@ export function createApp(services: Services) {
     .route('/', setupRoutes)
     .route('/admin', systemRoutes)
     .route('/', statusRoutes)
+    .route('/', metricsRoutes)
     .route('/', publicRoutes)
     .route('/', preprocessRoutes)
     .route('/admin/users', usersRoutes)
@@ -93,12 +97,20 @@ export function createApp(services: Services) {
     name: 'better-auth.session_token',
     description: 'Session cookie from POST /api/auth/sign-in/email',
   });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'metricsToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'METRICS_TOKEN, for GET /api/v1/metrics only',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Darkroom API', version: APP_VERSION, description: 'Photo library API. Admin routes need a session cookie.' },
   });
 
-  app.notFound((c) => errorJson(c, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`));
+  app.notFound((c) => {
+    markUnmatched(c);
+    return errorJson(c, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`);
+  });
   app.onError(onError);
   return routes;
 }

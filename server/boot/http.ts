@@ -7,7 +7,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { createApp, setApp } from '../../hono';
 import { CLIENT_IP_HEADER, socketClientIp } from '../http/client-ip';
+import { AUTH_ROUTE, PAGES_ROUTE } from '../metrics';
 import { createHttpServer } from './http-server';
+import { timedListener } from './metrics-server';
 import { withPageCache } from './page-cache';
 import type { Services } from './runtime';
 
@@ -27,8 +29,9 @@ export function createProductionServer(services: Services, web: WebHandler, opti
     : web;
   return createHttpServer({
     api: getRequestListener(api.fetch),
-    auth: getRequestListener(services.authHandler),
-    web: pages,
+    auth: timedListener(AUTH_ROUTE, getRequestListener(services.authHandler)),
+    // Every page is one label: page paths carry slugs and ids, and the API is where latency is watched.
+    web: timedListener(PAGES_ROUTE, pages),
     clientIpHeader: CLIENT_IP_HEADER,
     resolveClientIp: socketClientIp(services.config),
   });

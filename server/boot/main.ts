@@ -5,6 +5,7 @@ import { createLogger } from '../log';
 import { closeStatusFeed } from '../images';
 import { ReplicaGuardError } from '../replica-guard';
 import { createProductionServer, startNext } from './http';
+import { listenMetrics } from './metrics-server';
 import { ensureNextBuild } from './next-build';
 import { readBuildId } from './page-cache';
 import { startBackground } from './background';
@@ -40,6 +41,7 @@ async function main() {
   const stopBackground = await startBackground(services);
   const port = await http.listen(config.port, config.host);
   log.info({ port, host: config.host, database: services.database.kind, cacheMode: config.cacheMode }, `Darkroom is serving http://localhost:${port}`);
+  const metrics = await listenMetrics(config, log);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -49,6 +51,7 @@ async function main() {
     // Open event streams never finish by themselves: end them so the server can close.
     await closeStatusFeed(services);
     await http.close();
+    await metrics?.close();
     await stopBackground();
     await web.close().catch(() => {});
     await services.close();

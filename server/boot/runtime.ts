@@ -9,7 +9,8 @@ import { type Database, type DatabaseHandle, openDatabase } from '../db';
 import { AUTH_BODY_MAX_BYTES, BODY_IDLE_MS, withBodyLimit } from '../http/body-limit';
 import { createLogger, type Logger } from '../log';
 import { type ImagesContext, registerDevelopJob, storageSweepDuty, storageSweepOptions } from '../images';
-import { Queue } from '../queue';
+import { setMetricSources } from '../metrics';
+import { Queue, readQueueDepth } from '../queue';
 import { connectRedis, type Redis } from '../redis';
 import { checkPlatformSignals, checkReplicaGuard, checkSharedVolume } from '../replica-guard';
 import { createStorage, type Storage } from '../storage';
@@ -142,6 +143,16 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       const owner = await ensureOwner({ db: database.db }, config.admin);
       if (owner) log.info({ userId: owner.id }, 'owner account created from ADMIN_EMAIL');
     }
+    const readStatus = createStatusReader(fleet);
+    setMetricSources({
+      queue: () => readQueueDepth(database.db),
+      fleet: async () => {
+        const status = await readStatus();
+        return { online: status.workersOnline, drained: status.workersOnline - status.workersAvailable, freeSlots: status.freeSlots };
+      },
+      cacheBackend: () => cacheManager.backendStatus(),
+      log: log.child({ module: 'metrics' }),
+    });
     const client = redis;
     return {
       config,
@@ -157,15 +168,15 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       images,
       uploads,
       fleet,
-      readStatus: createStatusReader(fleet),
+      readStatus,
       cache: {
         manager: cacheManager,
         public: publicCache,
         limits: {
-          upload: createRateLimiter(cacheManager.cache('ratelimit'), { windowSeconds: 60, max: config.rateLimits.uploadsPerMinute }),
-          tick: createRateLimiter(cacheManager.cache('ratelimit'), { windowSeconds: 60, max: config.rateLimits.ticksPerMinute }),
-          sharePasswordPerLink: createRateLimiter(cacheManager.cache('ratelimit'), { windowSeconds: 900, max: config.sharePasswordAttempts.perLink }),
-          sharePasswordPerAddress: createRateLimiter(cacheManager.cache('ratelimit'), { windowSeconds: 900, max: config.sharePasswordAttempts.perAddress }),
+          upload: createRateLimiter(cacheManager.cache('ratelimit'), { name: 'upload', windowSeconds: 60, max: config.rateLimits.uploadsPerMinute }),
+          tick: createRateLimiter(cacheManager.cache('ratelimit'), { name: 'tick', windowSeconds: 60, max: config.rateLimits.ticksPerMinute }),
+          sharePasswordPerLink: createRateLimiter(cacheManager.cache('ratelimit'), { name: 'share_password_link', windowSeconds: 900, max: config.sharePasswordAttempts.perLink }),
+          sharePasswordPerAddress: createRateLimiter(cacheManager.cache('ratelimit'), { name: 'share_password_address', windowSeconds: 900, max: config.sharePasswordAttempts.perAddress }),
         },
       },
       invalidatePublic,

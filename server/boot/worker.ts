@@ -7,6 +7,7 @@ import { DatabaseLockedError } from '../db/pglite-lock';
 import { createLogger } from '../log';
 import { ReplicaGuardError } from '../replica-guard';
 import { startBackground } from './background';
+import { listenMetrics } from './metrics-server';
 import { createServices } from './runtime';
 
 async function main() {
@@ -18,6 +19,8 @@ async function main() {
   const log = createLogger({ level: config.logLevel });
   const services = await createServices(config, { log });
   const stopBackground = await startBackground(services);
+  // A worker serves no HTTP, so its job and develop metrics are only on METRICS_PORT.
+  const metrics = await listenMetrics(config, log);
   // The background's timers are unref'd; a registered worker with nothing to develop
   // (PREPROCESS_CONCURRENCY=0, no ticker) must still live, and heartbeat, until a signal.
   const alive = setInterval(() => {}, 60_000);
@@ -28,6 +31,7 @@ async function main() {
     stopping = true;
     clearInterval(alive);
     log.info({ signal }, 'worker shutting down');
+    await metrics?.close();
     await stopBackground();
     await services.close();
     process.exit(0);

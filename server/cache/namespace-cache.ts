@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { processMetrics } from '../metrics';
 import { applyParser, decodeValue, encodeValue, toMs } from './codec';
 import { CacheBackendUnavailableError } from './errors';
 import { errorDetail } from './events';
@@ -40,9 +41,23 @@ export class NamespaceCache implements Cache {
   private hits = 0;
   private misses = 0;
   private payloadErrors = 0;
+  /** Bound once per namespace: counting costs no label lookup per operation. */
+  private readonly counted;
 
   constructor(private readonly deps: NamespaceCacheDeps) {
     this.namespace = deps.namespace;
+    const m = processMetrics();
+    this.counted = {
+      hit: m.cacheHits.labels(deps.namespace),
+      miss: m.cacheMisses.labels(deps.namespace),
+      backendError: m.cacheErrors.labels(deps.namespace, 'backend'),
+      payloadError: m.cacheErrors.labels(deps.namespace, 'payload'),
+    };
+  }
+
+  private payloadError(): void {
+    this.payloadErrors += 1;
+    this.counted.payloadError.inc();
   }
 
   async get<T>(key: CacheKey, options?: { parse?: Parser<T> }) {
@@ -96,7 +111,7 @@ export class NamespaceCache implements Cache {
       false,
       async (c) => {
         const { count, resetMs, repaired } = await incrementCounter(c, counterKey, windowMs);
-        if (repaired) this.payloadErrors += 1;
+        if (repaired) this.payloadError();
         return { count, resetMs, backend: 'redis' };
       },
       (backend) => ({ ...this.deps.local.increment(counterKey, windowMs), backend }),
@@ -124,14 +139,16 @@ export class NamespaceCache implements Cache {
     );
     const decoded = found.json === undefined ? undefined : decodeValue(found.json, parse);
     if (found.malformed || decoded?.ok === false) {
-      this.payloadErrors += 1;
+      this.payloadError();
       await this.dropBadValue(valueKey, found.backend);
     }
     if (decoded?.ok) {
       this.hits += 1;
+      this.counted.hit.inc();
       return { value: decoded.value, backend: found.backend, token: found.token };
     }
     this.misses += 1;
+    this.counted.miss.inc();
     return { value: undefined, backend: found.backend, token: found.token };
   }
 
@@ -177,6 +194,7 @@ export class NamespaceCache implements Cache {
       return await link.exec({ operation, namespace }, viaRedis);
     } catch (error) {
       if (!(error instanceof RedisDownError)) throw error;
+      this.counted.backendError.inc();
       if (mode === 'strict' || invalidation) {
         throw new CacheBackendUnavailableError(operation, namespace, mode, errorDetail(error, this.deps.redisUrl), { cause: error });
       }

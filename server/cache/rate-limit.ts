@@ -1,4 +1,5 @@
 import type { RateLimitStore } from '../auth/rate-limit';
+import { processMetrics } from '../metrics';
 import type { Cache, CacheBackend, CacheKey } from './types';
 
 export interface RateLimitResult {
@@ -14,14 +15,19 @@ export interface RateLimiter {
   consume(key: string | CacheKey): Promise<RateLimitResult>;
 }
 
-/** A fixed window shared by every replica through the cache's counters. */
-export function createRateLimiter(cache: Cache, rule: { windowSeconds: number; max: number }): RateLimiter {
+/**
+ * A fixed window shared by every replica through the cache's counters. `name` labels its
+ * refusals in darkroom_rate_limit_refusals_total.
+ */
+export function createRateLimiter(cache: Cache, rule: { name?: string; windowSeconds: number; max: number }): RateLimiter {
   if (!Number.isInteger(rule.max) || rule.max < 1) throw new TypeError('rate limit max must be a positive integer');
+  const refused = processMetrics().rateLimitRefusals.labels(rule.name ?? 'unnamed');
   return {
     async consume(key) {
       const parts = typeof key === 'string' ? [key] : key;
       const { count, resetMs, backend } = await cache.increment(parts, rule.windowSeconds);
       const allowed = count <= rule.max;
+      if (!allowed) refused.inc();
       return {
         allowed,
         retryAfterSeconds: allowed ? null : Math.max(1, Math.ceil(resetMs / 1000)),
@@ -37,10 +43,12 @@ export function createRateLimiter(cache: Cache, rule: { windowSeconds: number; m
  * cache mode (shared in Redis, per-process in local/degraded, 503 in strict outages).
  */
 export function authRateLimitStore(cache: Cache): RateLimitStore {
+  const refused = processMetrics().rateLimitRefusals.labels('auth');
   return {
     async consume(key, rule) {
       const { count, resetMs } = await cache.increment(['auth', key], rule.window);
       if (count <= rule.max) return { allowed: true, retryAfter: null };
+      refused.inc();
       return { allowed: false, retryAfter: Math.max(1, Math.ceil(resetMs / 1000)) };
     },
   };

@@ -26,6 +26,11 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
     [{ BETTER_AUTH_SECRET: 'short' }, 'BETTER_AUTH_SECRET'],
     [{ ADMIN_EMAIL: 'owner@example.com' }, 'ADMIN_PASSWORD'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ METRICS_PORT: '0' }, 'METRICS_PORT'],
+    [{ METRICS_PORT: 'nine' }, 'METRICS_PORT'],
+    [{ METRICS_PORT: '3000' }, 'METRICS_PORT: must differ from PORT'],
+    [{ PORT: '8080', METRICS_PORT: '8080' }, 'METRICS_PORT: must differ from PORT'],
   ])('stops on %o with a message naming the variable', (env, expected) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(expected);
@@ -34,6 +39,13 @@ describe('loadConfig', () => {
   it('never echoes a secret value in its message', () => {
     expect(() => loadConfig({ BETTER_AUTH_SECRET: 'hunter2' })).toThrow('BETTER_AUTH_SECRET');
     expect(() => loadConfig({ BETTER_AUTH_SECRET: 'hunter2' })).not.toThrow('hunter2');
+    expect(() => loadConfig({ METRICS_TOKEN: 'hunter2' })).toThrow('METRICS_TOKEN');
+    expect(() => loadConfig({ METRICS_TOKEN: 'hunter2' })).not.toThrow('hunter2');
+  });
+
+  it('reads the metrics settings: off by default, a token, a port', () => {
+    expect(loadConfig({}).metrics).toEqual({ token: undefined, port: undefined });
+    expect(loadConfig({ METRICS_TOKEN: 'a-long-enough-token', METRICS_PORT: '9464' }).metrics).toEqual({ token: 'a-long-enough-token', port: 9464 });
   });
 
   it.each([

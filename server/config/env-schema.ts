@@ -64,6 +64,8 @@ export const envSchema = z
     PREPROCESS_TICKER_ENABLED: bool.default(true),
     PREPROCESS_TICK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     CRON_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 32`)').optional(),
+    METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
     PREPROCESS_TICK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
     TRUSTED_PROXIES: z
       .string()
@@ -119,6 +121,9 @@ export const envSchema = z
         path: ['UPLOAD_REQUEST_MAX_BYTES'],
         message: `must be at least UPLOAD_MAX_BYTES + ${MULTIPART_SLACK_BYTES} (${env.UPLOAD_MAX_BYTES + MULTIPART_SLACK_BYTES}), or one photo of the largest size could not be uploaded`,
       });
+    }
+    if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) {
+      ctx.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'must differ from PORT: metrics are served on their own port, never on the public one' });
     }
     if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
       ctx.addIssue({
@@ -185,6 +190,8 @@ export function toConfig(env: z.output<typeof envSchema>, platformSignals: strin
       maxAttempts: env.PREPROCESS_MAX_ATTEMPTS,
       retryBaseMs: env.PREPROCESS_RETRY_BASE_SECONDS * 1000,
     },
+    /** GET /api/v1/metrics behind this Bearer token, and/or a separate metrics server on this port. */
+    metrics: { token: env.METRICS_TOKEN, port: env.METRICS_PORT },
     rateLimits: { uploadsPerMinute: env.UPLOAD_RATE_LIMIT_PER_MINUTE, ticksPerMinute: env.TICK_RATE_LIMIT_PER_MINUTE },
     /** Share-link password guesses per 15 minutes, per link and per client address. */
     sharePasswordAttempts: { perLink: env.SHARE_PASSWORD_ATTEMPTS_PER_LINK, perAddress: env.SHARE_PASSWORD_ATTEMPTS_PER_ADDRESS },

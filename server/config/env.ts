@@ -56,7 +56,7 @@ export function maskUrlCredentials(text: string): string {
 
 /** What a config error may echo of a value: never a secret, never a URL's credentials. */
 function shown(name: string, value: string): string {
-  if (/SECRET|PASSWORD|KEY/.test(name)) return '';
+  if (/SECRET|PASSWORD|KEY|TOKEN/.test(name)) return '';
   return ` (got "${/_URL$|_ENDPOINT$/.test(name) || value.includes('://') ? maskUrl(value) : value}")`;
 }
 

@@ -1,5 +1,6 @@
 import { and, eq, inArray, not } from 'drizzle-orm';
 import { schema, type Transaction } from '../db';
+import { processMetrics } from '../metrics';
 import { hasLiveJob, type JobHandler, type JobRunContext, PermanentJobError } from '../queue';
 import { DEVELOP_JOB, type ImagesContext } from './context';
 import { developImage } from './develop';
@@ -36,9 +37,12 @@ export function registerDevelopJob(ctx: ImagesContext): void {
       if (!image) return run.complete(); // deleted meanwhile: nothing to develop
       const original = await ctx.storage.read(image.originalKey);
       let developed;
+      const endTimer = processMetrics().developDuration.startTimer();
       try {
         developed = await developImage(original, { maxPixels: ctx.limits.maxPixels, signal: run.signal });
+        endTimer({ outcome: 'succeeded' });
       } catch (error) {
+        endTimer({ outcome: run.signal.aborted ? 'aborted' : 'failed' });
         if (run.signal.aborted) throw error;
         // The original passed inspection, so a decode failure will not fix itself.
         throw new PermanentJobError(`could not develop the image: ${error instanceof Error ? error.message : String(error)}`);

@@ -3,6 +3,6 @@ export { Queue, ShutdownSignal, type ClusterDuty, type FleetHooks, type QueueOpt
 export { startWorker, type Worker, type WorkerOptions } from './worker';
 export { startTicker } from './ticker';
 export { isDue } from './cadence';
-export { countJobsByStatus, countRunning, countRunningByWorker, getJob, hasLiveJob, listJobs, type JobRow } from './leases';
+export { countJobsByStatus, readQueueDepth, countRunning, countRunningByWorker, getJob, hasLiveJob, listJobs, type JobRow } from './leases';
 export * from './types';
 export { jobDto, jobPage, listJobsInput, tickResult, toJobDto, type JobDto } from './dto';

@@ -228,6 +228,21 @@ export async function countJobsByStatus(db: Db) {
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) as Partial<Record<JobRow['status'], number>>;
 }
 
+/**
+ * For the metrics scrape, in one query: jobs by status, and how long the oldest queued job
+ * that is due has waited (0 when none waits). Jobs backing off until later are not late.
+ */
+export async function readQueueDepth(db: Db): Promise<{ byStatus: Partial<Record<JobRow['status'], number>>; oldestQueuedSeconds: number }> {
+  const rows = rowsOf<{ status: JobRow['status']; n: number | string; oldest: number | string | null }>(
+    await db.execute(sql`
+      select status, count(*)::int as n,
+        extract(epoch from now() - min(run_after) filter (where status = 'queued' and run_after <= now()))::float8 as oldest
+      from ${jobs} group by status`),
+  );
+  const oldest = Math.max(0, ...rows.map((r) => Number(r.oldest ?? 0)));
+  return { byStatus: Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])), oldestQueuedSeconds: oldest };
+}
+
 export async function getJob(db: Db, id: string) {
   const [row] = await db.select().from(jobs).where(eq(jobs.id, id));
   if (!row) throw new NotFoundError('Job not found');

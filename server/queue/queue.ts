@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { type Database, rowsOf, type Transaction } from '../db';
 import type { Logger } from '../log';
+import { processMetrics } from '../metrics';
 import { describeFailure } from './failure';
 import * as leases from './leases';
 import { type JobHandler, type JobOutcome, LeaseLostError, type LeasedJob, PermanentJobError, type TickResult } from './types';
@@ -85,6 +86,12 @@ export class Queue {
 
   /** Runs one leased job to an outcome; never throws. */
   async run(job: LeasedJob, signal?: AbortSignal): Promise<JobOutcome> {
+    const outcome = await this.runToOutcome(job, signal);
+    processMetrics().jobsFinished.inc({ kind: job.kind, outcome });
+    return outcome;
+  }
+
+  private async runToOutcome(job: LeasedJob, signal?: AbortSignal): Promise<JobOutcome> {
     const { db, log: rootLog, leaseMs } = this.options;
     const log = rootLog.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
     const controller = new AbortController();
@@ -175,6 +182,7 @@ export class Queue {
       return cancelled;
     });
     this.abortLocal(jobId);
+    processMetrics().jobsFinished.inc({ kind: row.kind, outcome: 'cancelled' });
     return row;
   }
 
