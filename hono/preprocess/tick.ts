@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRoute, type RouteHandler } from '@hono/zod-openapi';
 import { z } from 'zod';
+import { bearerToken, secretMatches } from '../../server/http/secret';
 import { tickResult } from '../../server/queue';
 import type { AppEnv } from '../env';
 import { ApiError, errorResponses } from '../errors';
@@ -34,22 +34,13 @@ const tickRoute = (method: 'get' | 'post') =>
 export const getTickRoute = tickRoute('get');
 export const postTickRoute = tickRoute('post');
 
-/** Constant-time comparison of fixed-length digests, so neither content nor length leaks. */
-function secretMatches(given: string | undefined, expected: string | undefined): boolean {
-  if (given === undefined || !expected) return false;
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
-const bearer = (header: string | undefined) => /^Bearer (.+)$/i.exec(header ?? '')?.[1];
-
 export const tickHandler: RouteHandler<typeof postTickRoute, AppEnv> = async (c) => {
   const { config, queue } = c.get('services');
   const { tickSecret, cronSecret } = config.preprocess;
   // Setting a secret is the operator's opt-in; without one nobody may drive the queue from outside.
   if (!tickSecret && !cronSecret) throw new ApiError('NOT_FOUND', TICK_DISABLED);
   const viaHeader = secretMatches(c.req.header('x-preprocess-tick-secret'), tickSecret);
-  const viaBearer = secretMatches(bearer(c.req.header('authorization')), cronSecret);
+  const viaBearer = secretMatches(bearerToken(c.req.header('authorization')), cronSecret);
   if (!viaHeader && !viaBearer) throw new ApiError('UNAUTHORIZED', TICK_REFUSED);
   const result = await queue.tick({ budgetMs: config.preprocess.tickBudgetMs, develop: true });
   return c.json(tickResult.parse(result), 200);
