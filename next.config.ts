@@ -18,6 +18,11 @@ const nextConfig: NextConfig = {
     'better-auth',
     'drizzle-orm',
   ],
+  // The API reference's browser bundle is read from node_modules at run time (server/api-reference),
+  // so serverless deployments must ship it with the API route.
+  outputFileTracingIncludes: {
+    '/api/v1/[[...route]]': ['./node_modules/@scalar/api-reference/package.json', './node_modules/@scalar/api-reference/dist/browser/**/*.js'],
+  },
   poweredByHeader: false,
   typedRoutes: false,
 };
