@@ -19,9 +19,13 @@ const nextConfig: NextConfig = {
     'drizzle-orm',
     'prom-client',
   ],
-  // Every server route may be the first to start Darkroom, which applies drizzle/migrations
-  // from disk; file tracing cannot see that read, so serverless bundles (Vercel) name it here.
-  outputFileTracingIncludes: { '/**': ['./drizzle/migrations/**/*'] },
+  // Read from disk at run time, which file tracing cannot see, so serverless bundles (Vercel)
+  // name them here: every server route may be the first to start Darkroom and apply
+  // drizzle/migrations; the API route serves the API reference's browser bundle (server/api-reference).
+  outputFileTracingIncludes: {
+    '/**': ['./drizzle/migrations/**/*'],
+    '/api/v1/[[...route]]': ['./node_modules/@scalar/api-reference/package.json', './node_modules/@scalar/api-reference/dist/browser/**/*.js'],
+  },
   poweredByHeader: false,
   typedRoutes: false,
 };

@@ -7,6 +7,7 @@ import { CHECK_BODY_MAX_BYTES } from '../server/images';
 import { CHUNK_SLACK_BYTES } from '../server/uploads';
 import { errorJson, onError } from './errors';
 import { albumsRoutes } from './albums';
+import { docsRoutes } from './docs';
 import { healthRoutes } from './health';
 import { imagesRoutes } from './images';
 import { jobsRoutes } from './jobs';
@@ -78,6 +79,7 @@ export function createApp(services: Services) {
     .route('/admin', systemRoutes)
     .route('/', statusRoutes)
     .route('/', metricsRoutes)
+    .route('/', docsRoutes)
     .route('/', publicRoutes)
     .route('/', preprocessRoutes)
     .route('/admin/users', usersRoutes)

@@ -96,7 +96,13 @@ const matcherFor = (trustedProxies: string[]) => {
 export function nextMountedRequest(request: Request, policy: ClientIpPolicy): Request {
   const headers = new Headers(request.headers);
   headers.set(CLIENT_IP_HEADER, clientIpWithoutSocket(request.headers, policy, matcherFor(policy.trustedProxies)));
-  return new Request(request, { headers });
+  // Next compresses whatever a route answers: a body the API compressed would arrive gzipped twice.
+  headers.delete('accept-encoding');
+  // Rebuilt from its parts: under `next dev` on Node 24, `new Request(request, …)` refuses the
+  // request Next hands in ("Cannot read private member #state").
+  const body = request.method === 'GET' || request.method === 'HEAD' ? null : request.body;
+  const init: RequestInit & { duplex: 'half' } = { method: request.method, headers, body, signal: request.signal, duplex: 'half' };
+  return new Request(request.url, init);
 }
 
 /** For the production server: decides the client address of a node:http request (socket + TRUSTED_PROXIES). */

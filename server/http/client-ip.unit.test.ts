@@ -61,7 +61,19 @@ describe('the client address on the Next-mounted API (no socket)', () => {
     });
     const handed = nextMountedRequest(request, none);
     expect(handed.headers.get(CLIENT_IP_HEADER)).toBe(UNKNOWN_CLIENT);
+    expect(handed.method).toBe('POST');
+    expect(handed.headers.get('content-type')).toBe('application/json');
     expect(await handed.text()).toBe('{"a":1}');
+  });
+
+  it('hands on a GET without a body and without accept-encoding (Next compresses the answer itself)', () => {
+    const request = new Request('http://localhost/api/v1/docs?x=1', { headers: { 'accept-encoding': 'gzip, br', accept: 'text/html' } });
+    const handed = nextMountedRequest(request, none);
+    expect(handed.url).toBe('http://localhost/api/v1/docs?x=1');
+    expect(handed.method).toBe('GET');
+    expect(handed.body).toBeNull();
+    expect(handed.headers.get('accept-encoding')).toBeNull();
+    expect(handed.headers.get('accept')).toBe('text/html');
   });
 });
 

@@ -19,6 +19,31 @@ export const variantDto = z
   })
   .meta({ id: 'Variant' });
 
+const EXAMPLE_ID = '0b6c4f7e-2d1a-4c55-9a0e-3f9a1c2e7b10';
+const exampleVariant = (width: number, height: number, format: 'avif' | 'webp', bytes: number) => ({
+  width,
+  height,
+  format,
+  bytes,
+  url: fileUrl(`variants/${EXAMPLE_ID}/k3v9q2/${width}.${format}`),
+});
+/** What the API reference shows for an image (a unit test parses it with the schema below). */
+export const exampleImage = {
+  id: EXAMPLE_ID,
+  status: 'ready' as const,
+  title: 'Harbour at dusk',
+  width: 4032,
+  height: 3024,
+  placeholder: 'HBkSHYSIeHiPiHh8eJd4eTN0EEQG',
+  dominantColor: '#7a6f64',
+  takenAt: '2024-07-14T19:42:10.000Z',
+  exif: { make: 'FUJIFILM', model: 'X-T4', lens: 'XF23mmF2 R WR', focalLength: 23, fNumber: 2.8, exposureTime: 0.004, iso: 160 },
+  variants: [exampleVariant(640, 480, 'avif', 41_872), exampleVariant(640, 480, 'webp', 58_310), exampleVariant(1280, 960, 'avif', 132_455)],
+  albumId: '5e2d8a41-7c3b-4f0e-b6a9-1d4c2f8e9a07',
+  visibility: 'public' as const,
+  createdAt: '2024-07-15T08:01:02.000Z',
+};
+
 /** The public image: what API consumers see. Parsing strips every other field. */
 export const imageDto = z
   .object({
@@ -45,7 +70,7 @@ export const imageDto = z
     visibility: z.enum(visibilities),
     createdAt: z.string(),
   })
-  .meta({ id: 'Image' });
+  .meta({ id: 'Image', example: exampleImage });
 export type ImageDto = z.infer<typeof imageDto>;
 
 export const adminImageDto = imageDto
@@ -58,7 +83,30 @@ export const adminImageDto = imageDto
     tags: z.array(z.string()),
     updatedAt: z.string(),
   })
-  .meta({ id: 'AdminImage' });
+  .meta({
+    id: 'AdminImage',
+    // As an upload answers it: pending until the background develop fills in the rest.
+    example: {
+      ...exampleImage,
+      status: 'pending',
+      width: null,
+      height: null,
+      placeholder: null,
+      dominantColor: null,
+      takenAt: null,
+      exif: {},
+      variants: [],
+      albumId: null,
+      visibility: 'private',
+      originalName: 'DSCF0042.JPG',
+      mime: 'image/jpeg',
+      bytes: 9_482_113,
+      warnings: [],
+      lastError: null,
+      tags: [],
+      updatedAt: '2024-07-15T08:01:02.000Z',
+    },
+  });
 export type AdminImageDto = z.infer<typeof adminImageDto>;
 
 export const adminImagePage = pageOf(adminImageDto).meta({ id: 'AdminImageList' });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type Database, schema } from '../db';
 import { NotFoundError } from '../errors';
 import { pageOf, pageQuery, paginate } from '../shapes';
-import { type ImageDto, imageDto, toImageDto } from './dto';
+import { exampleImage, type ImageDto, imageDto, toImageDto } from './dto';
 
 const { albums, images, imageVariants } = schema;
 // Correlated subqueries name the outer table literally: drizzle renders a column inside a
@@ -11,7 +11,18 @@ const { albums, images, imageVariants } = schema;
 
 export const publicAlbumDto = z
   .object({ id: z.string(), slug: z.string(), title: z.string(), description: z.string(), imageCount: z.number().int(), cover: imageDto.nullable(), createdAt: z.string() })
-  .meta({ id: 'PublicAlbum' });
+  .meta({
+    id: 'PublicAlbum',
+    example: {
+      id: exampleImage.albumId,
+      slug: 'summer-2024',
+      title: 'Summer 2024',
+      description: 'Two weeks on the coast.',
+      imageCount: 48,
+      cover: exampleImage,
+      createdAt: '2024-07-20T17:30:00.000Z',
+    },
+  });
 export type PublicAlbumDto = z.infer<typeof publicAlbumDto>;
 export const publicAlbumPage = z
   .object({ album: publicAlbumDto.omit({ cover: true }), images: pageOf(imageDto) })
