@@ -7,6 +7,7 @@ import { CHECK_BODY_MAX_BYTES } from '../server/images';
 import { CHUNK_SLACK_BYTES } from '../server/uploads';
 import { errorJson, onError } from './errors';
 import { albumsRoutes } from './albums';
+import { apiKeysRoutes } from './api-keys';
 import { healthRoutes } from './health';
 import { imagesRoutes } from './images';
 import { jobsRoutes } from './jobs';
@@ -18,6 +19,7 @@ import { rejectControlChars } from './middleware/reject-control-chars';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
 import { sameOrigin } from './middleware/same-origin';
+import { registerKeySchemes, withAdminSecurity } from './openapi-security';
 import { preprocessRoutes } from './preprocess';
 import { publicRoutes } from './public';
 import { createRouter } from './router';
@@ -58,12 +60,11 @@ export function createApp(services: Services) {
   app.use('*', rejectControlChars());
   app.use('*', bodyLimit((c) => requestBodyLimit(services.config, c.req.method, c.req.path)));
   // Registered before any admin route, so it runs first for every one of them.
-  // Form posts (multipart uploads) from another site are refused before the session is read.
+  // Form posts (multipart uploads) from another site are refused before the session is read;
+  // requests with an API key skip that check (no form can send one).
   app.use('/admin/*', sameOrigin(new URL(services.config.auth.baseUrl).origin));
+  // Sessions by role (only the owner manages users), keys by the route's scope (scopeFor).
   app.use('/admin/*', adminGuard());
-  // DESIGN.md "Roles": only the owner manages users.
-  app.use('/admin/users', adminGuard('owner'));
-  app.use('/admin/users/*', adminGuard('owner'));
   app.use('/admin/*', invalidatePublic());
   app.on('POST', '/admin/images', rateLimit((c) => c.get('services').cache.limits.upload, (c) => `upload:${c.get('user').id}`));
   app.on(['GET', 'POST'], '/preprocess-tasks/tick', rateLimit((c) => c.get('services').cache.limits.tick, (c) => `tick:${clientIp(c)}`));
@@ -85,7 +86,8 @@ export function createApp(services: Services) {
     .route('/admin/tags', tagsRoutes)
     .route('/admin/jobs', jobsRoutes)
     .route('/admin/workers', workersRoutes)
-    .route('/admin/settings', settingsRoutes);
+    .route('/admin/settings', settingsRoutes)
+    .route('/admin/api-keys', apiKeysRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',
@@ -93,10 +95,18 @@ export function createApp(services: Services) {
     name: 'better-auth.session_token',
     description: 'Session cookie from POST /api/auth/sign-in/email',
   });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'Darkroom API', version: APP_VERSION, description: 'Photo library API. Admin routes need a session cookie.' },
-  });
+  registerKeySchemes(app.openAPIRegistry);
+  // Generated per request like doc31 does, then every admin operation gets its scope.
+  app.get('/openapi.json', (c) =>
+    c.json(
+      withAdminSecurity(
+        app.getOpenAPI31Document({
+          openapi: '3.1.0',
+          info: { title: 'Darkroom API', version: APP_VERSION, description: 'Photo library API. Admin routes need a session cookie or an API key with the scope each operation names.' },
+        }),
+      ),
+    ),
+  );
 
   app.notFound((c) => errorJson(c, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`));
   app.onError(onError);

@@ -46,7 +46,7 @@ export interface Services {
   cache: {
     manager: CacheManager;
     public: Cache;
-    limits: { upload: RateLimiter; tick: RateLimiter; sharePasswordPerLink: RateLimiter; sharePasswordPerAddress: RateLimiter };
+    limits: { upload: RateLimiter; tick: RateLimiter; sharePasswordPerLink: RateLimiter; sharePasswordPerAddress: RateLimiter; apiKey: RateLimiter };
   };
   /** Drops the public read cache on every replica; throws when Redis cannot be reached. */
   invalidatePublic(): Promise<void>;
@@ -166,6 +166,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
           tick: createRateLimiter(cacheManager.cache('ratelimit'), { windowSeconds: 60, max: config.rateLimits.ticksPerMinute }),
           sharePasswordPerLink: createRateLimiter(cacheManager.cache('ratelimit'), { windowSeconds: 900, max: config.sharePasswordAttempts.perLink }),
           sharePasswordPerAddress: createRateLimiter(cacheManager.cache('ratelimit'), { windowSeconds: 900, max: config.sharePasswordAttempts.perAddress }),
+          apiKey: createRateLimiter(cacheManager.cache('ratelimit'), { windowSeconds: 60, max: config.rateLimits.apiKeyRequestsPerMinute }),
         },
       },
       invalidatePublic,
