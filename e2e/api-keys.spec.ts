@@ -12,7 +12,7 @@ test('the API keys page creates a key, shows it once, and revokes it', async ({ 
   await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'API keys' }).click();
   await expect(page.getByRole('heading', { name: 'API keys', level: 1 })).toBeVisible();
 
-  const form = page.getByRole('form', { name: 'New API key' });
+  const form = page.getByRole('form', { name: 'Create an API key' });
   await form.getByLabel('Name').fill(name);
   await form.getByLabel('images.read').check();
   await form.getByRole('button', { name: 'Create key' }).click();

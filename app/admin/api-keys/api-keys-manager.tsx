@@ -77,7 +77,7 @@ export function ApiKeysManager({ grantable, showCreator }: { grantable: ApiKeySc
   return (
     <>
       <h2>New key</h2>
-      <form className="stack api-key-form" onSubmit={onCreate} aria-label="New API key">
+      <form className="stack api-key-form" onSubmit={onCreate} aria-label="Create an API key">
         <div className="row">
           <label>Name<input name="name" required maxLength={100} placeholder="e.g. Backup script" /></label>
           <label>Expires (optional)<input name="expires" type="date" min={today()} /></label>
