@@ -144,6 +144,18 @@ describe('using a key', () => {
     expect(cookieOnly.status).toBe(403);
   });
 
+  it('reads the files of a photo that is not public with images.read, as a signed-in admin does', async () => {
+    expect((await t.tick()).status).toBe(200); // develops the photo the test above uploaded
+    const { secret } = await createKey({ cookie: owner.cookie }, ['images.read']);
+    const page = (await (await withKey(secret, '/admin/images?status=ready&limit=1')).json()) as { items: { variants: { url: string }[] }[] };
+    const path = page.items[0]?.variants[0]?.url.replace('/api/v1', '') ?? '';
+    expect(path).toMatch(/^\/files\/variants\//);
+    expect((await t.app.request(`${TEST_BASE_URL}/api/v1${path}`)).status).toBe(404);
+    expect((await withKey(secret, path)).status).toBe(200);
+    const { secret: albumsOnly } = await createKey({ cookie: owner.cookie }, ['albums.read']);
+    expect((await withKey(albumsOnly, path)).status).toBe(404);
+  });
+
   it('is judged alone: a bad key next to a valid session cookie is still 401', async () => {
     const res = await t.app.request(`${TEST_BASE_URL}/api/v1/admin/me`, { headers: { cookie: owner.cookie, 'x-api-key': 'drk_nope' } });
     expect(res.status).toBe(401);
