@@ -159,6 +159,8 @@ describe('using a key', () => {
   it('is judged alone: a bad key next to a valid session cookie is still 401', async () => {
     const res = await t.app.request(`${TEST_BASE_URL}/api/v1/admin/me`, { headers: { cookie: owner.cookie, 'x-api-key': 'drk_nope' } });
     expect(res.status).toBe(401);
+    // A Bearer token that is not a Darkroom key (a proxy's own) leaves the session in charge.
+    expect((await t.api('/admin/me', { cookie: owner.cookie, headers: { authorization: 'Bearer eyJhbGciOi.proxy.token' } })).status).toBe(200);
   });
 
   it('stops writing as soon as its creator is demoted to viewer (reads stay within the viewer role)', async () => {

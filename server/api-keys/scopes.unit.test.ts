@@ -71,11 +71,14 @@ describe('secrets', () => {
     expect(mayBeApiKey('x'.repeat(300))).toBe(false);
   });
 
-  it('are read from x-api-key or Authorization: Bearer; an empty one is still an attempt', () => {
+  it('are read from x-api-key or Authorization: Bearer drk_…; an empty x-api-key is still an attempt', () => {
     expect(apiKeyCredential(new Headers({ 'x-api-key': ' drk_a ' }))).toBe('drk_a');
     expect(apiKeyCredential(new Headers({ authorization: 'Bearer drk_b' }))).toBe('drk_b');
-    expect(apiKeyCredential(new Headers({ authorization: 'bearer' }))).toBe('');
+    expect(apiKeyCredential(new Headers({ authorization: 'bearer  drk_c ' }))).toBe('drk_c');
     expect(apiKeyCredential(new Headers({ 'x-api-key': '' }))).toBe('');
+    // A proxy's own token (oauth2-proxy and the like) is not a key: the session decides.
+    expect(apiKeyCredential(new Headers({ authorization: 'Bearer eyJhbGciOi.x.y' }))).toBeNull();
+    expect(apiKeyCredential(new Headers({ authorization: 'Bearer' }))).toBeNull();
     expect(apiKeyCredential(new Headers({ authorization: 'Basic dXNlcjpwYXNz' }))).toBeNull();
     expect(apiKeyCredential(new Headers({ cookie: 'a=b' }))).toBeNull();
   });

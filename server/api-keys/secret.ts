@@ -15,15 +15,14 @@ export const shownPrefix = (secret: string) => secret.slice(0, SHOWN_LENGTH);
 export const mayBeApiKey = (secret: string) => secret.length > API_KEY_PREFIX.length && secret.length <= MAX_SECRET_LENGTH;
 
 /**
- * The key a request presents: `x-api-key`, else `Authorization: Bearer`. Null when it
- * presents none (then the session cookie decides); an empty or malformed value is still a
- * key attempt, and refused as one, never a fall-back to the cookie.
+ * The key a request presents: `x-api-key`, else `Authorization: Bearer drk_…`. Null when it
+ * presents none (then the session cookie decides). Any `x-api-key` value, even empty, is a
+ * key attempt and refused as one, never a fall-back to the cookie; a Bearer token without
+ * our prefix is not ours (a proxy in front may send its own) and is left alone.
  */
 export function apiKeyCredential(headers: Headers): string | null {
   const header = headers.get('x-api-key');
   if (header !== null) return header.trim();
-  const authorization = headers.get('authorization');
-  if (authorization === null) return null;
-  const bearer = /^Bearer(?:\s+(.*))?$/i.exec(authorization.trim());
-  return bearer ? (bearer[1] ?? '').trim() : null;
+  const bearer = /^Bearer\s+(\S+)$/i.exec(headers.get('authorization')?.trim() ?? '');
+  return bearer?.[1]?.startsWith(API_KEY_PREFIX) ? bearer[1] : null;
 }

@@ -42,12 +42,12 @@ export const levelFor = (scope: Permission | null): AccessLevel => (scope?.start
 
 /**
  * Access of whoever sent these request headers. A session is held to `level`; an API key
- * (x-api-key or Bearer) to `scope`, within its creator's current role. A key is never
- * accepted where the caller names no scope, and a request presenting one is never judged
- * by its cookie instead.
+ * (x-api-key or Bearer) to `scope`, within its creator's current role, and a request that
+ * presents a key is judged by the key alone (null: no scope allows it, refused). Without a
+ * `scope` (admin pages) keys are not taken and the session alone decides.
  */
 export async function checkAccess(ctx: AccessContext, headers: Headers, level: AccessLevel, scope?: Permission | null): Promise<Access> {
-  const secret = apiKeyCredential(headers);
+  const secret = scope === undefined ? null : apiKeyCredential(headers);
   if (secret !== null) {
     const key = await authenticateKey(ctx, secret);
     if (!key.granted) return key;
