@@ -39,14 +39,14 @@ const hono = [
 ];
 // What app/ may use of the server besides types: the services (boot), the access rule (auth), users,
 // the dashboard overview (system), the site's settings, sitemap and feed (site), the gallery reads,
-// share links and, for its two route adapters, the client address.
-const APP_ENTRY_POINTS = '(boot|auth|users|system|site|gallery|shares)$|http/client-ip$';
+// share links, which API key scopes a role may grant and, for its two route adapters, the client address.
+const APP_ENTRY_POINTS = '(boot|auth|users|system|site|gallery|shares|api-keys)$|http/client-ip$';
 const app = [
   noLeaves,
   noDrizzleOrm,
   { regex: INTO_DRIZZLE_BUT_ENUMS, allowTypeImports: true, message: 'app/ may take enums (drizzle/schema/enums) and types from drizzle/schema, never tables.' },
   { regex: `${into('server/(db|testing)')}`, message: 'app/ reads data through the server domains or the API, never the database.' },
-  { regex: `^(\\.\\./)+server/(?!${APP_ENTRY_POINTS})`, allowTypeImports: true, message: 'app/ uses server/boot, server/auth, server/users, server/system, server/site and server/http/client-ip; everything else through the API.' },
+  { regex: `^(\\.\\./)+server/(?!${APP_ENTRY_POINTS})`, allowTypeImports: true, message: 'app/ uses server/boot, server/auth, server/users, server/system, server/site, server/gallery, server/shares, server/api-keys and server/http/client-ip; everything else through the API.' },
   { regex: `^(\\.\\./)+server/(?!http/client-ip$)[^/]+/`, message: "app/ imports a server domain's entry (its index), never its internals." },
   { regex: `${into('hono')}.`, allowTypeImports: true, message: 'app/ mounts the Hono app through hono/index.ts (and may take its types).' },
 ];

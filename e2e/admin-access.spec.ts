@@ -36,6 +36,7 @@ function adminPages(dir = ADMIN_DIR, url = '/admin'): string[] {
 const PAGE_MARKERS: Record<string, string[]> = {
   '/admin': ['"stat-users"', '"stat-database"', '"stat-cache-mode"', '"stat-workers"', 'active / '],
   '/admin/albums': ['"AlbumsManager"'],
+  '/admin/api-keys': ['"ApiKeysManager"'],
   '/admin/fleet': ['"FleetMonitor"'],
   '/admin/jobs': ['"JobsMonitor"'],
   '/admin/library': ['"Library"'],

@@ -8,6 +8,7 @@ import { CHUNK_SLACK_BYTES } from '../server/uploads';
 import { errorJson, onError } from './errors';
 import { albumsRoutes } from './albums';
 import { docsRoutes } from './docs';
+import { apiKeysRoutes } from './api-keys';
 import { healthRoutes } from './health';
 import { imagesRoutes } from './images';
 import { jobsRoutes } from './jobs';
@@ -21,6 +22,7 @@ import { rejectControlChars } from './middleware/reject-control-chars';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
 import { sameOrigin } from './middleware/same-origin';
+import { registerKeySchemes, withAdminSecurity } from './openapi-security';
 import { preprocessRoutes } from './preprocess';
 import { publicRoutes } from './public';
 import { createRouter } from './router';
@@ -62,12 +64,11 @@ export function createApp(services: Services) {
   app.use('*', rejectControlChars());
   app.use('*', bodyLimit((c) => requestBodyLimit(services.config, c.req.method, c.req.path)));
   // Registered before any admin route, so it runs first for every one of them.
-  // Form posts (multipart uploads) from another site are refused before the session is read.
+  // Form posts (multipart uploads) from another site are refused before the session is read;
+  // requests with an API key skip that check (no form can send one).
   app.use('/admin/*', sameOrigin(new URL(services.config.auth.baseUrl).origin));
+  // Sessions by role (only the owner manages users), keys by the route's scope (scopeFor).
   app.use('/admin/*', adminGuard());
-  // DESIGN.md "Roles": only the owner manages users.
-  app.use('/admin/users', adminGuard('owner'));
-  app.use('/admin/users/*', adminGuard('owner'));
   app.use('/admin/*', invalidatePublic());
   app.on('POST', '/admin/images', rateLimit((c) => c.get('services').cache.limits.upload, (c) => `upload:${c.get('user').id}`));
   app.on(['GET', 'POST'], '/preprocess-tasks/tick', rateLimit((c) => c.get('services').cache.limits.tick, (c) => `tick:${clientIp(c)}`));
@@ -91,7 +92,8 @@ export function createApp(services: Services) {
     .route('/admin/tags', tagsRoutes)
     .route('/admin/jobs', jobsRoutes)
     .route('/admin/workers', workersRoutes)
-    .route('/admin/settings', settingsRoutes);
+    .route('/admin/settings', settingsRoutes)
+    .route('/admin/api-keys', apiKeysRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',
@@ -104,10 +106,18 @@ export function createApp(services: Services) {
     scheme: 'bearer',
     description: 'METRICS_TOKEN, for GET /api/v1/metrics only',
   });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'Darkroom API', version: APP_VERSION, description: 'Photo library API. Admin routes need a session cookie.' },
-  });
+  registerKeySchemes(app.openAPIRegistry);
+  // Generated per request like doc31 does, then every admin operation gets its scope.
+  app.get('/openapi.json', (c) =>
+    c.json(
+      withAdminSecurity(
+        app.getOpenAPI31Document({
+          openapi: '3.1.0',
+          info: { title: 'Darkroom API', version: APP_VERSION, description: 'Photo library API. Admin routes need a session cookie or an API key with the scope each operation names.' },
+        }),
+      ),
+    ),
+  );
 
   app.notFound((c) => {
     markUnmatched(c);

@@ -7,5 +7,7 @@ export interface AppEnv {
     services: Services;
     /** Set by the admin guard: the signed-in, active admin. */
     user: UserDto;
+    /** Set by the admin guard when the request came with an API key instead of a session. */
+    apiKey?: { id: string; scopes: string[] };
   };
 }

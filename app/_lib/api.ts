@@ -58,3 +58,5 @@ export type AvailabilityStatus = InferResponseType<Api['status']['$get'], 200>;
 export type User = InferResponseType<Api['admin']['me']['$get'], 200>;
 export type Share = InferResponseType<Api['admin']['albums'][':id']['shares']['$get'], 200>['items'][number];
 export type CreatedShare = InferResponseType<Api['admin']['albums'][':id']['shares']['$post'], 201>;
+export type ApiKey = InferResponseType<Api['admin']['api-keys']['$get'], 200>['items'][number];
+export type CreatedApiKey = InferResponseType<Api['admin']['api-keys']['$post'], 201>;

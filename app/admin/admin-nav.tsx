@@ -11,6 +11,7 @@ const LINKS: { href: string; label: string; ownerOnly?: boolean }[] = [
   { href: '/admin/fleet', label: 'Fleet' },
   { href: '/admin/users', label: 'Users', ownerOnly: true },
   { href: '/admin/settings', label: 'Settings' },
+  { href: '/admin/api-keys', label: 'API keys' },
 ];
 
 /** The dashboard matches only itself; every other section also owns its sub-pages (/admin/library/<id>). */

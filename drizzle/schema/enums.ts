@@ -17,3 +17,26 @@ export type JobStatus = (typeof jobStatuses)[number];
 /** Why a failed job stopped: its handler said it can never succeed, it failed the same way twice, or it ran out of attempts. */
 export const jobFailureKinds = ['permanent', 'repeated', 'exhausted'] as const;
 export type JobFailureKind = (typeof jobFailureKinds)[number];
+
+/** What an API key may do: `resource.action`, or `all` (everything its creator's role allows). */
+export const apiKeyResources = ['images', 'albums', 'jobs', 'workers', 'users', 'settings', 'system', 'keys'] as const;
+export type ApiKeyResource = (typeof apiKeyResources)[number];
+export const apiKeyScopes = [
+  'all',
+  'images.read',
+  'images.write',
+  'albums.read',
+  'albums.write',
+  'jobs.read',
+  'jobs.write',
+  'workers.read',
+  'workers.write',
+  'users.read',
+  'users.write',
+  'settings.read',
+  'settings.write',
+  'system.read',
+  'keys.read',
+  'keys.write',
+] as const;
+export type ApiKeyScope = (typeof apiKeyScopes)[number];

@@ -7,3 +7,4 @@ export * from './settings';
 export * from './workers';
 export * from './shares';
 export * from './uploads';
+export * from './api-keys';

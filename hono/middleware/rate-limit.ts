@@ -11,17 +11,25 @@ import { errorJson } from '../errors';
 export const clientIp = (c: Context<AppEnv>) => c.req.header(CLIENT_IP_HEADER) || UNKNOWN_CLIENT;
 
 /**
- * 429 past the limit. In strict cache mode with Redis away the limiter throws
- * CacheBackendUnavailableError, which onError answers with 503: never unlimited.
+ * Counts one request against `key`: the 429 answer past the limit, else undefined. In strict
+ * cache mode with Redis away the limiter throws CacheBackendUnavailableError, which onError
+ * answers with 503: never unlimited.
  */
+export async function refuseOverLimit(c: Context<AppEnv>, limiter: RateLimiter, key: string): Promise<Response | undefined> {
+  const result = await limiter.consume(key);
+  if (!result.allowed) {
+    c.header('Retry-After', String(result.retryAfterSeconds ?? 60));
+    return errorJson(c, 'TOO_MANY_REQUESTS', `Too many requests; try again in ${result.retryAfterSeconds ?? 60} s`);
+  }
+  if (result.backend === 'local-degraded') c.header('X-Cache-Backend', 'local-degraded');
+  return undefined;
+}
+
+/** 429 past the limit (see refuseOverLimit). */
 export const rateLimit =
   (pick: (c: Context<AppEnv>) => RateLimiter, key: (c: Context<AppEnv>) => string): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
-    const result = await pick(c).consume(key(c));
-    if (!result.allowed) {
-      c.header('Retry-After', String(result.retryAfterSeconds ?? 60));
-      return errorJson(c, 'TOO_MANY_REQUESTS', `Too many requests; try again in ${result.retryAfterSeconds ?? 60} s`);
-    }
-    if (result.backend === 'local-degraded') c.header('X-Cache-Backend', 'local-degraded');
+    const refused = await refuseOverLimit(c, pick(c), key(c));
+    if (refused) return refused;
     await next();
   };

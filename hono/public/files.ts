@@ -9,13 +9,15 @@ import { errorJson } from '../errors';
 
 const notFound = (c: Context<AppEnv>) => errorJson(c, 'NOT_FOUND', 'File not found');
 
+/** An active admin's session, or an API key that may read images. */
 async function isAdmin(c: Context<AppEnv>): Promise<boolean> {
-  return (await checkAccess(c.get('services'), c.req.raw.headers, 'admin')).granted;
+  return (await checkAccess(c.get('services'), c.req.raw.headers, 'admin', 'images.read')).granted;
 }
 
 /**
  * GET /files/<key>: only keys of variants (never originals). Public images are served to
- * anyone with immutable caching; others only to admins, and look missing to everyone else.
+ * anyone with immutable caching; others only to admins (and keys with images.read), and look
+ * missing to everyone else.
  */
 export async function serveFile(c: Context<AppEnv>) {
   const key = c.req.path.slice(c.req.path.indexOf(FILES_PATH) + FILES_PATH.length);

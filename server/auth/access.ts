@@ -1,4 +1,5 @@
 import type { Auth } from '.';
+import { apiKeyCredential, authenticateKey, type KeyRefusal, type Permission } from '../api-keys';
 import type { Database } from '../db';
 import { ForbiddenError, NotFoundError } from '../errors';
 import { getUser, type UserDto } from '../users';
@@ -7,10 +8,12 @@ import { getUser, type UserDto } from '../users';
  * Who may use the admin: the one rule behind the API guard, every admin page and every
  * data function that reads private data. The session only says who is asking; role and
  * active flag are read fresh, so a session snapshot inside its 60 s window grants nothing.
+ * An API key instead of a session is held to the scope the caller names (see checkAccess).
  */
 export type AccessLevel = 'admin' | 'owner';
-export type Refusal = 'signed-out' | 'deactivated' | 'not-admin' | 'not-owner';
-export type Access<U = UserDto> = { granted: true; user: U } | { granted: false; reason: Refusal };
+export type Refusal = 'signed-out' | 'deactivated' | 'not-admin' | 'not-owner' | KeyRefusal | 'missing-scope';
+/** `key` is set when an API key, not a session, was presented: its id and stored scopes. */
+export type Access<U = UserDto> = { granted: true; user: U; key?: { id: string; scopes: string[] } } | { granted: false; reason: Refusal };
 
 export interface AccessContext {
   auth: Auth;
@@ -34,8 +37,23 @@ async function sessionUserId(auth: Auth, headers: Headers): Promise<string | nul
   return session?.user.id ?? null;
 }
 
-/** Access of whoever sent these request headers. */
-export async function checkAccess(ctx: AccessContext, headers: Headers, level: AccessLevel): Promise<Access> {
+/** The session level a request of this scope needs: user management is the owner's. */
+export const levelFor = (scope: Permission | null): AccessLevel => (scope?.startsWith('users.') ? 'owner' : 'admin');
+
+/**
+ * Access of whoever sent these request headers. A session is held to `level`; an API key
+ * (x-api-key or Bearer) to `scope`, within its creator's current role, and a request that
+ * presents a key is judged by the key alone (null: no scope allows it, refused). Without a
+ * `scope` (admin pages) keys are not taken and the session alone decides.
+ */
+export async function checkAccess(ctx: AccessContext, headers: Headers, level: AccessLevel, scope?: Permission | null): Promise<Access> {
+  const secret = scope === undefined ? null : apiKeyCredential(headers);
+  if (secret !== null) {
+    const key = await authenticateKey(ctx, secret);
+    if (!key.granted) return key;
+    if (!scope || !key.key.permissions.has(scope)) return { granted: false, reason: 'missing-scope' };
+    return { granted: true, user: key.user, key: { id: key.key.id, scopes: key.key.scopes } };
+  }
   const userId = await sessionUserId(ctx.auth, headers);
   if (!userId) return { granted: false, reason: 'signed-out' };
   const user = await getUser({ db: ctx.db }, userId).catch((error: unknown) => {
@@ -52,6 +70,11 @@ const REFUSAL_MESSAGE: Record<Refusal, string> = {
   deactivated: DEACTIVATED_MESSAGE,
   'not-admin': 'Admin access required',
   'not-owner': 'Only the owner can do this',
+  'key-invalid': 'This API key is not valid',
+  'key-revoked': 'This API key has been revoked',
+  'key-expired': 'This API key has expired',
+  'creator-deactivated': 'The account that created this API key is deactivated',
+  'missing-scope': 'This API key does not allow this request',
 };
 
 /** Thrown by requireAccess; `reason` lets a caller tell "sign in" from "not allowed". */
@@ -62,8 +85,8 @@ export class AccessDeniedError extends ForbiddenError {
 }
 
 /** For data functions: the caller's user, or AccessDeniedError. */
-export async function requireAccess(ctx: AccessContext, headers: Headers, level: AccessLevel): Promise<UserDto> {
-  const access = await checkAccess(ctx, headers, level);
+export async function requireAccess(ctx: AccessContext, headers: Headers, level: AccessLevel, scope?: Permission): Promise<UserDto> {
+  const access = await checkAccess(ctx, headers, level, scope);
   if (!access.granted) throw new AccessDeniedError(access.reason);
   return access.user;
 }

@@ -47,7 +47,7 @@ export interface Services {
   cache: {
     manager: CacheManager;
     public: Cache;
-    limits: { upload: RateLimiter; tick: RateLimiter; sharePasswordPerLink: RateLimiter; sharePasswordPerAddress: RateLimiter };
+    limits: { upload: RateLimiter; tick: RateLimiter; sharePasswordPerLink: RateLimiter; sharePasswordPerAddress: RateLimiter; apiKey: RateLimiter };
   };
   /** Drops the public read cache on every replica; throws when Redis cannot be reached. */
   invalidatePublic(): Promise<void>;
@@ -177,6 +177,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
           tick: createRateLimiter(cacheManager.cache('ratelimit'), { name: 'tick', windowSeconds: 60, max: config.rateLimits.ticksPerMinute }),
           sharePasswordPerLink: createRateLimiter(cacheManager.cache('ratelimit'), { name: 'share_password_link', windowSeconds: 900, max: config.sharePasswordAttempts.perLink }),
           sharePasswordPerAddress: createRateLimiter(cacheManager.cache('ratelimit'), { name: 'share_password_address', windowSeconds: 900, max: config.sharePasswordAttempts.perAddress }),
+          apiKey: createRateLimiter(cacheManager.cache('ratelimit'), { name: 'api_key', windowSeconds: 60, max: config.rateLimits.apiKeyRequestsPerMinute }),
         },
       },
       invalidatePublic,

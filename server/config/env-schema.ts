@@ -89,6 +89,7 @@ export const envSchema = z
     PREPROCESS_RETRY_BASE_SECONDS: seconds(5),
     UPLOAD_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
     TICK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+    API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     SHARE_PASSWORD_ATTEMPTS_PER_LINK: z.coerce.number().int().min(1).default(50),
     SHARE_PASSWORD_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).default(10),
     PUBLIC_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
@@ -192,7 +193,7 @@ export function toConfig(env: z.output<typeof envSchema>, platformSignals: strin
     },
     /** GET /api/v1/metrics behind this Bearer token, and/or a separate metrics server on this port. */
     metrics: { token: env.METRICS_TOKEN, port: env.METRICS_PORT },
-    rateLimits: { uploadsPerMinute: env.UPLOAD_RATE_LIMIT_PER_MINUTE, ticksPerMinute: env.TICK_RATE_LIMIT_PER_MINUTE },
+    rateLimits: { uploadsPerMinute: env.UPLOAD_RATE_LIMIT_PER_MINUTE, ticksPerMinute: env.TICK_RATE_LIMIT_PER_MINUTE, apiKeyRequestsPerMinute: env.API_KEY_RATE_LIMIT_PER_MINUTE },
     /** Share-link password guesses per 15 minutes, per link and per client address. */
     sharePasswordAttempts: { perLink: env.SHARE_PASSWORD_ATTEMPTS_PER_LINK, perAddress: env.SHARE_PASSWORD_ATTEMPTS_PER_ADDRESS },
     publicCacheTtlSeconds: env.PUBLIC_CACHE_TTL_SECONDS,

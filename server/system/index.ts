@@ -25,10 +25,11 @@ export interface SystemContext extends AccessContext {
 
 /**
  * What exists now, for the admin dashboard. `credentials` are the caller's request headers:
- * the session and role are checked here, whoever calls (AccessDeniedError otherwise).
+ * the session and role (or an API key with system.read) are checked here, whoever calls
+ * (AccessDeniedError otherwise).
  */
 export async function getSystemOverview(ctx: SystemContext, credentials: Headers): Promise<SystemOverview> {
-  await requireAccess(ctx, credentials, 'admin');
+  await requireAccess(ctx, credentials, 'admin', 'system.read');
   const { db, database, config, redis } = ctx;
   const [total, active] = await Promise.all([countUsers({ db }), countUsers({ db }, { active: true })]);
   return {

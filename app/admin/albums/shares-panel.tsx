@@ -1,22 +1,12 @@
 'use client';
 import { type FormEvent, useState } from 'react';
 import { api, call, type CreatedShare, type Share } from '../../_lib/api';
+import { endOfDay, today, when as formatTime } from '../../_lib/dates';
 import { errorMessage } from '../../_lib/library';
 import { useLoad } from '../../_lib/use-load';
 import { StatusBadge } from '../_components/status-badge';
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
-
-/** The end of the chosen local day, as the API takes it (ISO 8601); undefined when no date is set. */
-function endOfDay(value: FormDataEntryValue | null): string | undefined {
-  const day = String(value ?? '');
-  return /^\d{4}-\d{2}-\d{2}$/.test(day) ? new Date(`${day}T23:59:59`).toISOString() : undefined;
-}
-
-const today = () => {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
+const when = (iso: string | null) => (iso ? formatTime(iso) : '—');
 
 /** An album's share links: make one (its URL is shown once), see how often each was opened, revoke. */
 export function SharesPanel({ albumId, albumTitle }: { albumId: string; albumTitle: string }) {
