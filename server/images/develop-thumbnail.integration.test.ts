@@ -9,7 +9,7 @@ import type { Storage } from '../storage';
 import { makeJpeg } from '../testing/photos';
 import { until } from '../testing/processes';
 import { createTestServices, type TestServices } from '../testing/services';
-import { getPublicImage, ingestUploads, type ImagesContext, readImageStatuses, registerDevelopJob, resolveVariantFile } from '.';
+import { getPublicImage, type ImageStatusEvent, ingestUploads, type ImagesContext, readImageStatuses, registerDevelopJob, resolveVariantFile, StatusFeed } from '.';
 
 const { preprocessJobs, images, imageVariants, albums } = schema;
 
@@ -71,9 +71,16 @@ describe('time to first thumbnail: the smallest variant is published before the 
 
   it('publishes the 320 px variant and the ThumbHash while the image is still processing, never to the public, and keeps it when ready', async () => {
     const { imageId, jobId } = await upload();
+    // NOTIFY alone (no poll) must carry the thumbnail moment to a watcher.
+    const feed = new StatusFeed({ db: s.db, listen: s.database.listen, log: s.log, pollMs: 3_600_000 });
+    const seen: ImageStatusEvent[] = [];
+    const stop = await feed.watch([imageId], (e) => seen.push(e), () => {});
     const worker = workerHoldingLargeVariants();
     const outcome = claimAndRun(worker.queue, jobId);
     await until('the larger variants to be in flight', worker.holding, { timeoutMs: 20_000 });
+    await expect.poll(() => seen.find((e) => e.status === 'processing' && e.thumbnail)).toMatchObject({ thumbnail: expect.stringContaining('/320.webp') });
+    stop();
+    await feed.close();
 
     const published = await variantRows(imageId);
     expect(published.map((v) => `${v.width}.${v.format}`).sort()).toEqual(['320.avif', '320.webp']);
