@@ -14,11 +14,11 @@ import { getPublicImage, type ImageStatusEvent, ingestUploads, type ImagesContex
 const { preprocessJobs, images, imageVariants, albums } = schema;
 
 // The smallest variant is developed and published first, while the job keeps running.
-describe('time to first thumbnail: the smallest variant is published before the job ends (PostgreSQL)', () => {
+describe.each(['postgres', 'pglite'] as const)('time to first thumbnail: the smallest variant is published before the job ends (%s)', (kind) => {
   let s: TestServices;
   let seed = 900;
   beforeAll(async () => {
-    s = await createTestServices('postgres', { PREPROCESS_TICKER_ENABLED: 'false', PREPROCESS_MAX_ATTEMPTS: '5', PREPROCESS_RETRY_BASE_SECONDS: '0.05' });
+    s = await createTestServices(kind, { PREPROCESS_TICKER_ENABLED: 'false', PREPROCESS_MAX_ATTEMPTS: '5', PREPROCESS_RETRY_BASE_SECONDS: '0.05' });
   });
   afterAll(() => s.close());
 
