@@ -17,11 +17,18 @@
  *   BENCH_IMAGES=6 TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/develop.ts
  *   BENCH_ORDER=full-first npx tsx bench/develop.ts   # the full path before the baseline
  *   BENCH_ROUNDS=3 npx tsx bench/develop.ts           # both paths 3 times, order alternating
+ *
+ * Then time to first thumbnail (bench/develop/first-thumbnail.ts): the same photos uploaded one
+ * at a time to an `npm start` production server, p50/p95 from the upload's answer to the smallest
+ * variant answering 200, beside the time to `ready` (when the previous order published it).
+ *
+ *   npx tsx bench/develop.ts first-thumbnail           # only that part (npm run bench:first-thumbnail)
  */
 import os from 'node:os';
 import sharp from 'sharp';
 import { configureSharp } from '../server/images/develop';
 import { type BareRun, compareOutputs, runBareSharp } from './develop/bare-sharp';
+import { runFirstThumbnail, stopFirstThumbnailServer, summarize, TTFT_POLL_MS, TTFT_TARGET_MS } from './develop/first-thumbnail';
 import { cleanup, type FullRun, runFullPath } from './develop/full-path';
 import { makePhoto, type Photo } from './develop/photos';
 import { combine, cpuSecondsPerImage, type PhaseResult, resultTable } from './develop/results';
@@ -33,6 +40,48 @@ import { runBench } from './lib/run';
 import { median, sum } from './lib/stats';
 
 async function main(): Promise<number> {
+  if (process.argv.includes('first-thumbnail')) return firstThumbnailMain();
+  const code = await throughputMain();
+  return code || firstThumbnailMain();
+}
+
+async function firstThumbnailMain(): Promise<number> {
+  const load = os.loadavg().map((v) => v.toFixed(2));
+  console.log(
+    `\nbench:develop first thumbnail — ${SETTINGS.images} photos ${SETTINGS.width}×${SETTINGS.height} JPEG q${SETTINGS.jpegQuality} (+${SETTINGS.warmup} warm-up), one at a time to an idle ` +
+      `\`npm start\` server (embedded database, default settings, LOG_LEVEL info); ${CORES} CPUs, Node ${process.version}; load average at start ${load.join(' / ')}`,
+  );
+  configureSharp(1, CORES);
+  const photos: Photo[] = [];
+  for (let i = 0; i < SETTINGS.images; i++) photos.push(await makePhoto(i));
+  const warmups: Photo[] = [];
+  for (let i = 0; i < SETTINGS.warmup; i++) warmups.push(await makePhoto(SETTINGS.images + i, `warmup-${String(i + 1).padStart(2, '0')}.jpg`));
+  const run = await runFirstThumbnail(photos, warmups);
+  console.log(`  server answering ${fmt(run.serverReadyMs / 1000, 1)} s after spawn (not timed); polling every ${TTFT_POLL_MS} ms`);
+  console.log(`\n  photo            upload ms  first thumbnail ms  ready ms (= first thumbnail before)`);
+  for (const r of run.photos) console.log(`  ${r.name.padEnd(15)}  ${fmt(r.uploadMs).padStart(9)}  ${fmt(r.firstThumbnailMs).padStart(18)}  ${fmt(r.readyMs).padStart(8)}`);
+  const first = summarize(run.photos.map((r) => r.firstThumbnailMs));
+  const ready = summarize(run.photos.map((r) => r.readyMs));
+  const endLoad = os.loadavg().map((v) => v.toFixed(2));
+  console.log(`\n  first thumbnail (${run.photos[0]?.thumbnailWidth ?? '?'} px, published first): p50 ${fmt(first.p50)} ms, p95 ${fmt(first.p95)} ms`);
+  console.log(`  ready (all variants; the previous order published the thumbnail only then): p50 ${fmt(ready.p50)} ms, p95 ${fmt(ready.p95)} ms`);
+  console.log(`  target: first thumbnail p50 < ${TTFT_TARGET_MS} ms on an idle server — ${first.p50 < TTFT_TARGET_MS ? 'met' : 'NOT met'} in this run; load average at end ${endLoad.join(' / ')}`);
+  const report = {
+    date: new Date().toISOString(),
+    machine: { ...machine(), loadAverageAtStart: load, loadAverageAtEnd: endLoad },
+    settings: { images: SETTINGS.images, warmup: SETTINGS.warmup, width: SETTINGS.width, height: SETTINGS.height, jpegQuality: SETTINGS.jpegQuality, pollMs: TTFT_POLL_MS, targetMs: TTFT_TARGET_MS },
+    photos: run.photos,
+    firstThumbnailMs: first,
+    readyMs: ready,
+    ratio: { 'ready/first-thumbnail p50': ready.p50 / first.p50 },
+    ok: true,
+  };
+  console.log(`\nresults: ${writeReport('develop-first-thumbnail', report)}`);
+  console.log(`ratio ready/first-thumbnail p50: ${(ready.p50 / first.p50).toFixed(1)}x`);
+  return 0;
+}
+
+async function throughputMain(): Promise<number> {
   const load = os.loadavg().map((v) => v.toFixed(2));
   console.log(
     `bench:develop — ${SETTINGS.images} photos ${SETTINGS.width}×${SETTINGS.height} JPEG q${SETTINGS.jpegQuality}, one at a time, ${SETTINGS.rounds} round(s); ` +
@@ -177,4 +226,8 @@ async function main(): Promise<number> {
   return 0;
 }
 
-await runBench('bench:develop', main, { cleanup, onSignal: 'stopping the worker, dropping the bench database', stack: true });
+await runBench('bench:develop', main, {
+  cleanup: () => Promise.all([cleanup(), stopFirstThumbnailServer()]).then(() => undefined),
+  onSignal: 'stopping the worker and the server, dropping the bench database',
+  stack: true,
+});

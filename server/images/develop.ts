@@ -1,4 +1,4 @@
-import sharp, { type Sharp } from 'sharp';
+import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
 import type { ExifData, VariantFormat } from '../../drizzle/schema';
 import { readMetadata } from './metadata';
@@ -45,71 +45,104 @@ function abortIfNeeded(signal?: AbortSignal) {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }
 
-/** The whole development of one original: orientation, variants, placeholder, colour, EXIF. */
-export async function developImage(
-  original: Buffer,
-  options: { maxPixels: number; widths?: readonly number[]; signal?: AbortSignal },
-): Promise<Developed> {
-  const meta = await readMetadata(original);
-  const input = () => sharp(original, { limitInputPixels: options.maxPixels, failOn: 'error' });
+type Raw = { data: Buffer; width: number; height: number; channels: 1 | 2 | 3 | 4 };
+
+const rawInput = (raw: Raw) => sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
+
+const encodeAll = (raw: Raw): Promise<DevelopedVariant[]> =>
+  Promise.all(VARIANT_FORMATS.map(async (format) => ({ width: raw.width, height: raw.height, format, data: await ENCODERS[format](rawInput(raw)).toBuffer() })));
+
+const toRaw = (result: { data: Buffer; info: OutputInfo }): Raw => ({
+  data: result.data,
+  width: result.info.width,
+  height: result.info.height,
+  channels: result.info.channels,
+});
+
+/** What develops first and is published while the rest runs: the smallest variant and the placeholder. */
+export interface DevelopedThumbnail {
+  width: number;
+  height: number;
+  /** The smallest width, in every format. */
+  variants: DevelopedVariant[];
+  /** ThumbHash, base64. */
+  placeholder: string;
+  /** #rrggbb */
+  dominantColor: string;
+  /** The widths still to develop, widest first. */
+  remainingWidths: number[];
+}
+
+interface DevelopOptions {
+  maxPixels: number;
+  widths?: readonly number[];
+  signal?: AbortSignal;
+}
+
+const sourceOf = (original: Buffer, maxPixels: number) => () => sharp(original, { limitInputPixels: maxPixels, failOn: 'error' });
+
+/**
+ * The smallest variant, its placeholder and dominant colour, fast: a JPEG shrinks on load
+ * (decoded at 1/2, 1/4 or 1/8 scale), so this costs a fraction of a full decode.
+ */
+export async function developThumbnail(original: Buffer, options: DevelopOptions): Promise<DevelopedThumbnail> {
+  const input = sourceOf(original, options.maxPixels);
   // Oriented size from the header alone: nothing is decoded yet.
   const header = await input().metadata();
   const { width, height } = header.autoOrient;
-  const widths = (options.widths ?? VARIANT_WIDTHS).filter((w) => w <= width).sort((a, b) => b - a);
-  if (widths.length === 0) widths.push(width);
-
-  // Decode straight to the largest variant (JPEG shrinks on load, other formats stream through
-  // the resize), so a 200 MP original never exists as an 800 MB bitmap. The rest cascade from it.
-  const decoded = await input()
-    .rotate()
-    .resize({ width: widths[0], fastShrinkOnLoad: false })
-    .toColourspace('srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const { channels } = decoded.info;
-
-  const variants: DevelopedVariant[] = [];
-  let source = { data: decoded.data, width: decoded.info.width, height: decoded.info.height };
-  for (const target of widths) {
-    abortIfNeeded(options.signal);
-    const resized =
-      target === source.width
-        ? source
-        : await sharp(source.data, { raw: { width: source.width, height: source.height, channels } })
-            .resize({ width: target })
-            .raw()
-            .toBuffer({ resolveWithObject: true })
-            .then((r) => ({ data: r.data, width: r.info.width, height: r.info.height }));
-    const encoded = await Promise.all(
-      VARIANT_FORMATS.map(async (format) => ({
-        width: resized.width,
-        height: resized.height,
-        format,
-        data: await ENCODERS[format](sharp(resized.data, { raw: { width: resized.width, height: resized.height, channels } })).toBuffer(),
-      })),
-    );
-    variants.push(...encoded);
-    source = resized;
-  }
-
-  const small = sharp(source.data, { raw: { width: source.width, height: source.height, channels } }).resize(100, 100, { fit: 'inside' });
-  const [hash, stats] = await Promise.all([
+  const widths = [...new Set((options.widths ?? VARIANT_WIDTHS).filter((w) => w <= width))].sort((a, b) => a - b);
+  const smallest = widths[0] ?? width;
+  abortIfNeeded(options.signal);
+  const thumb = toRaw(await input().rotate().resize({ width: smallest }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true }));
+  const small = rawInput(thumb).resize(100, 100, { fit: 'inside' });
+  const [variants, hash, stats] = await Promise.all([
+    encodeAll(thumb),
     small.clone().ensureAlpha().raw().toBuffer({ resolveWithObject: true }),
     small.clone().stats(),
   ]);
   const placeholder = Buffer.from(rgbaToThumbHash(hash.info.width, hash.info.height, hash.data)).toString('base64');
   const { r, g, b } = stats.dominant;
   const dominantColor = `#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+  return { width, height, variants, placeholder, dominantColor, remainingWidths: widths.slice(1).reverse() };
+}
 
+/** Every other variant (widest first, each cascading from the one before) and the metadata. */
+export async function developRest(original: Buffer, thumbnail: DevelopedThumbnail, options: DevelopOptions): Promise<Developed> {
+  const meta = await readMetadata(original);
+  const variants: DevelopedVariant[] = [...thumbnail.variants];
+  const [widest] = thumbnail.remainingWidths;
+  if (widest !== undefined) {
+    abortIfNeeded(options.signal);
+    // Decode straight to the largest variant (JPEG shrinks on load, other formats stream through
+    // the resize), so a 200 MP original never exists as an 800 MB bitmap. The rest cascade from it.
+    let source = toRaw(
+      await sourceOf(original, options.maxPixels)()
+        .rotate()
+        .resize({ width: widest, fastShrinkOnLoad: false })
+        .toColourspace('srgb')
+        .raw()
+        .toBuffer({ resolveWithObject: true }),
+    );
+    for (const target of thumbnail.remainingWidths) {
+      abortIfNeeded(options.signal);
+      if (target !== source.width) source = toRaw(await rawInput(source).resize({ width: target }).raw().toBuffer({ resolveWithObject: true }));
+      variants.push(...(await encodeAll(source)));
+    }
+  }
   return {
-    width,
-    height,
+    width: thumbnail.width,
+    height: thumbnail.height,
     variants: variants.sort((a, b) => a.width - b.width || a.format.localeCompare(b.format)),
-    placeholder,
-    dominantColor,
+    placeholder: thumbnail.placeholder,
+    dominantColor: thumbnail.dominantColor,
     exif: meta.exif,
     takenAt: meta.takenAt,
     gps: meta.gps,
     warnings: meta.warnings,
   };
+}
+
+/** The whole development of one original: orientation, variants, placeholder, colour, EXIF. */
+export async function developImage(original: Buffer, options: DevelopOptions): Promise<Developed> {
+  return developRest(original, await developThumbnail(original, options), options);
 }

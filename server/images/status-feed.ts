@@ -27,7 +27,7 @@ export const imageStatusEvent = z
   .object({
     id: z.string(),
     status: z.enum([...imageStatuses, 'deleted']),
-    thumbnail: z.string().optional().meta({ description: 'The smallest variant, once ready' }),
+    thumbnail: z.string().optional().meta({ description: 'The smallest variant, as soon as it is developed (before the rest, while `processing`)' }),
     error: z.string().optional().meta({ description: 'Why developing failed' }),
   })
   .meta({ id: 'ImageStatusEvent' });
@@ -49,7 +49,8 @@ export async function readImageStatuses(db: Database, ids: string[]): Promise<Im
     const row = found.get(id);
     if (!row) return { id, status: 'deleted' };
     const event: ImageStatusEvent = { id, status: row.status };
-    if (row.status === 'ready') {
+    // Developing publishes the smallest variant first, so a `processing` image may have one already.
+    if (row.status !== 'failed') {
       const small = variants.find((v) => v.imageId === id && v.format === 'webp') ?? variants.find((v) => v.imageId === id);
       if (small) event.thumbnail = fileUrl(small.key);
     }

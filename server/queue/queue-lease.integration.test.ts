@@ -73,6 +73,38 @@ describe.each(['postgres', 'pglite'] as const)('the lease-fenced queue on %s', (
     expect(await h.results()).toEqual([{ job_id: id, worker: 'worker-b' }]);
   });
 
+  it('a checkpoint publishes part of the result while the job keeps running; once the lease is lost it writes nothing', async () => {
+    const id = await h.enqueue('checkpointed');
+    const release = gate();
+    const published = gate();
+    let lateCheckpointError: unknown;
+    const a = h.queue('worker-a', async (job, ctx) => {
+      await ctx.checkpoint((tx) => tx.execute(sql`insert into queue_test_results (job_id, worker) values (${job.id}, 'first part')`));
+      published.open();
+      await release.promise;
+      try {
+        await ctx.checkpoint((tx) => tx.execute(sql`insert into queue_test_results (job_id, worker) values (${job.id}, 'stale part')`));
+      } catch (error) {
+        lateCheckpointError = error;
+        throw error;
+      }
+    });
+    const [jobA] = await a.claim(1);
+    if (!jobA) throw new Error('nothing claimed');
+    const runA = a.run(jobA);
+    try {
+      await until('the first part to be published', published.isOpen);
+      expect(await h.row(id)).toMatchObject({ status: 'running', leaseToken: jobA.leaseToken });
+      expect(await h.results()).toEqual([{ job_id: id, worker: 'first part' }]);
+      await h.expireAndSweep(a, id);
+    } finally {
+      release.open();
+    }
+    expect(await runA).toBe('lost');
+    expect(lateCheckpointError).toBeInstanceOf(LeaseLostError);
+    expect(await h.results()).toEqual([{ job_id: id, worker: 'first part' }]);
+  });
+
   it('lease fencing holds while the new holder is still running: only the lease token tells them apart', async () => {
     const id = await h.enqueue('fenced-while-running');
     const release = gate();

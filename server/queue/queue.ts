@@ -120,6 +120,11 @@ export class Queue {
           });
           completed = true;
         },
+        checkpoint: (write) =>
+          db.transaction(async (tx) => {
+            await leases.assertLease(tx, job);
+            return write(tx);
+          }),
       });
       if (!completed) {
         await db.transaction(async (tx) => {

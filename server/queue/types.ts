@@ -23,6 +23,12 @@ export interface JobRunContext {
    * Throws LeaseLostError (and writes nothing) when the lease is no longer ours.
    */
   complete(write?: (tx: Transaction) => Promise<void>): Promise<void>;
+  /**
+   * Publishes part of the result while the job keeps running: `write` runs in a transaction
+   * fenced like `complete`'s, and the job stays running. Throws LeaseLostError (and writes
+   * nothing) when the lease is no longer ours.
+   */
+  checkpoint<T>(write: (tx: Transaction) => Promise<T>): Promise<T>;
 }
 
 /** How a kind of job is run; registered at startup by the module that owns the kind. */
