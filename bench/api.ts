@@ -255,7 +255,10 @@ async function main(): Promise<number> {
   if (logged?.logFile) {
     accessLog = { answered: answered.get('production-server') ?? 0, lines: countRequestLines(logged.logFile) };
     console.log(`\naccess log of production-server after SIGTERM: ${fmt(accessLog.lines)} request lines for ${fmt(accessLog.answered)} answered requests`);
-    if (!stoppedLine(logged.logFile)) failures.push('production-server did not log "stopped" after SIGTERM: its shutdown did not finish');
+    if (!stoppedLine(logged.logFile)) {
+      const last = fs.readFileSync(logged.logFile, 'utf8').split('\n').filter((line) => line && !line.includes('"msg":"request"')).slice(-5);
+      failures.push(`production-server did not log "stopped" within 30 s of SIGTERM; its last lines other than requests:\n    ${last.join('\n    ')}`);
+    }
     if (accessLog.lines < accessLog.answered) failures.push(`production-server's access log lost lines: ${accessLog.lines} for ${accessLog.answered} answered requests`);
   }
 
