@@ -1,19 +1,32 @@
 /*
- * Baseline for bench/api.ts: the smallest Hono server that answers the same route, with
+ * Baselines for bench/api.ts: the smallest Hono server that answers the same routes, with
  * no Darkroom middleware, no services and no Next. Not part of the product.
+ *   GET /api/v1/health         {"status":"ok"}
+ *   GET /api/v1/albums/:slug   exactly one Redis GET (key bench:album:<slug>), its JSON as the body
  *
- *   PORT=3999 npx tsx bench/bare-hono.ts
+ *   PORT=3999 REDIS_URL=redis://127.0.0.1:6379/3 npx tsx bench/bare-hono.ts
  */
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { Redis } from 'ioredis';
+
+// bench/api.ts writes the value under this key before loading.
+const albumKey = (slug: string) => `bench:album:${slug}`;
+
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 
 const app = new Hono();
 app.get('/api/v1/health', (c) => c.json({ status: 'ok' }));
+app.get('/api/v1/albums/:slug', async (c) => {
+  const json = await redis.get(albumKey(c.req.param('slug')));
+  if (json === null) return c.json({ error: { code: 'NOT_FOUND' } }, 404);
+  return c.body(json, 200, { 'content-type': 'application/json' });
+});
 
 const port = Number(process.env.PORT ?? 3999);
 const hostname = process.env.HOST ?? '127.0.0.1';
 const server = serve({ fetch: app.fetch, port, hostname });
 
-const stop = () => server.close(() => process.exit(0));
+const stop = () => server.close(() => redis.quit().finally(() => process.exit(0)));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

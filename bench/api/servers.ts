@@ -1,5 +1,5 @@
 /*
- * The three servers bench/api.ts loads: each a child in its own process group with its own
+ * The servers bench/api.ts loads: each a child in its own process group with its own
  * empty DATA_DIR, started at once and ready when GET /api/v1/health answers {"status":"ok"}.
  */
 import { spawnSync } from 'node:child_process';
@@ -15,41 +15,62 @@ export const HOST = '127.0.0.1';
 const STARTUP_TIMEOUT_MS = 180_000;
 const SERVER_ERROR_GIVE_UP_MS = 15_000;
 
-export type TargetName = 'production-server' | 'next-mount' | 'bare-hono';
+export type TargetName = 'production-server' | 'production-server-quiet' | 'next-mount' | 'bare-hono';
+
+/** Owner created headlessly (ADMIN_EMAIL/ADMIN_PASSWORD) in each production server, to seed the cached read. */
+export const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' };
 
 export interface Target {
   name: TargetName;
   what: string;
   args: (port: number) => string[];
   env: (port: number) => Record<string, string>;
+  /** Logs at the default level (info) into DATA_DIR/stdout.log instead of LOG_LEVEL=silent. */
+  logs?: boolean;
 }
 
-export const TARGETS: Target[] = [
-  {
-    name: 'production-server',
-    what: 'npm start: server/boot/main.ts, node:http → Hono',
-    args: () => [TSX_CLI, 'server/boot/main.ts'],
-    env: (port) => ({ PORT: String(port), HOST }),
-  },
-  {
-    name: 'next-mount',
-    what: 'next start: app/api/v1/[[...route]]/route.ts → Hono',
-    args: (port) => [NEXT_BIN, 'start', '-p', String(port), '-H', HOST],
-    env: () => ({}),
-  },
-  {
-    name: 'bare-hono',
-    what: 'bench/bare-hono.ts: @hono/node-server, one route',
-    args: () => [TSX_CLI, 'bench/bare-hono.ts'],
-    env: (port) => ({ PORT: String(port), HOST }),
-  },
-];
+/**
+ * `redisUrl(db)`: the bench's private redis-server, one database per target so no target
+ * reads what another cached. The production servers run CACHE_MODE=strict, as with REDIS_URL set.
+ */
+export function targets(redisUrl: (db: number) => string): Target[] {
+  const production = (db: number) => ({ REDIS_URL: redisUrl(db), CACHE_MODE: 'strict', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+  return [
+    {
+      name: 'production-server',
+      what: 'npm start: server/boot/main.ts, node:http → Hono; default LOG_LEVEL (info)',
+      args: () => [TSX_CLI, 'server/boot/main.ts'],
+      env: (port) => ({ PORT: String(port), HOST, ...production(1) }),
+      logs: true,
+    },
+    {
+      name: 'production-server-quiet',
+      what: 'the same with LOG_LEVEL=silent (no access log)',
+      args: () => [TSX_CLI, 'server/boot/main.ts'],
+      env: (port) => ({ PORT: String(port), HOST, ...production(2) }),
+    },
+    {
+      name: 'next-mount',
+      what: 'next start: app/api/v1/[[...route]]/route.ts → Hono',
+      args: (port) => [NEXT_BIN, 'start', '-p', String(port), '-H', HOST],
+      env: () => ({}),
+    },
+    {
+      name: 'bare-hono',
+      what: 'bench/bare-hono.ts: @hono/node-server, /health and one Redis GET',
+      args: () => [TSX_CLI, 'bench/bare-hono.ts'],
+      env: (port) => ({ PORT: String(port), HOST, REDIS_URL: redisUrl(3) }),
+    },
+  ];
+}
 
 export interface Server {
   target: Target;
   port: number;
   dataDir: string;
   proc: ProcessGroup;
+  /** Where the server's stdout (its log) goes, for targets with `logs`. */
+  logFile?: string;
 }
 
 function startServer(target: Target, port: number): Server {
@@ -60,12 +81,17 @@ function startServer(target: Target, port: number): Server {
     LOG_LEVEL: 'silent',
     DATABASE_URL: '',
     REDIS_URL: '',
+    CACHE_MODE: '',
     DATA_DIR: dataDir,
     BETTER_AUTH_URL: `http://localhost:${port}`,
     NEXT_TELEMETRY_DISABLED: '1',
     ...target.env(port),
   };
-  return { target, port, dataDir, proc: new ProcessGroup(target.args(port), env) };
+  // Unset, not empty: the default a user gets.
+  if (target.logs) delete env.LOG_LEVEL;
+  if (!env.CACHE_MODE) delete env.CACHE_MODE;
+  const logFile = target.logs ? path.join(dataDir, 'stdout.log') : undefined;
+  return { target, port, dataDir, logFile, proc: new ProcessGroup(target.args(port), env, { stdoutFile: logFile }) };
 }
 
 export function ensureNextBuild() {
@@ -161,9 +187,9 @@ async function waitReady(server: Server, abort: AbortSignal): Promise<number> {
 }
 
 /** Starts every target at once; the first failure stops the wait for the others. */
-export async function startAll(ports: number[]): Promise<{ server: Server; readyMs: number }[]> {
+export async function startAll(list: Target[], ports: number[]): Promise<{ server: Server; readyMs: number }[]> {
   const abort = new AbortController();
-  const started = TARGETS.map((target, i) => startServer(target, ports[i] ?? 0));
+  const started = list.map((target, i) => startServer(target, ports[i] ?? 0));
   const outcomes = await Promise.allSettled(
     started.map((server) =>
       waitReady(server, abort.signal).catch((error: unknown) => {

@@ -29,6 +29,15 @@ export class Tail {
   }
 }
 
+function readTail(file: string, max: number): string {
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    return text.slice(-max).trimEnd();
+  } catch {
+    return '';
+  }
+}
+
 const groups = new Set<ProcessGroup>();
 const tempDirs: string[] = [];
 
@@ -38,15 +47,24 @@ const tempDirs: string[] = [];
  */
 export class ProcessGroup {
   readonly child: ChildProcess;
-  readonly stdout = new Tail();
+  readonly stdout: { toString(): string };
   readonly stderr = new Tail();
   exit?: { code: number | null; signal: NodeJS.Signals | null };
   spawnError?: Error;
   readonly exited: Promise<void>;
 
-  constructor(args: string[], env: NodeJS.ProcessEnv) {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  /**
+   * `stdoutFile`: the child writes its stdout to that file instead of a pipe to the bench, as a
+   * server whose log goes to a file or a container runtime does; the bench then spends no CPU reading it.
+   */
+  constructor(args: string[], env: NodeJS.ProcessEnv, options: { stdoutFile?: string } = {}) {
+    const fd = options.stdoutFile === undefined ? undefined : fs.openSync(options.stdoutFile, 'a');
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', fd ?? 'pipe', 'pipe'] });
+    if (fd !== undefined) fs.closeSync(fd);
     this.child = child;
+    const file = options.stdoutFile;
+    const tail = new Tail();
+    this.stdout = file === undefined ? tail : { toString: () => readTail(file, 4_000) };
     this.exited = new Promise<void>((resolve) => {
       child.once('exit', (code, signal) => {
         this.exit = { code, signal };
@@ -60,7 +78,7 @@ export class ProcessGroup {
         }
       });
     });
-    child.stdout?.on('data', (chunk: Buffer) => this.stdout.push(chunk));
+    child.stdout?.on('data', (chunk: Buffer) => tail.push(chunk));
     child.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk));
     groups.add(this);
   }
@@ -86,9 +104,9 @@ export class ProcessGroup {
   }
 }
 
-/** Stops every process group still running, all at once. */
-export async function stopProcessGroups(): Promise<void> {
-  await Promise.all([...groups].map((group) => group.stop()));
+/** Stops every process group still running, all at once; `graceMs` after SIGTERM before SIGKILL. */
+export async function stopProcessGroups(graceMs?: number): Promise<void> {
+  await Promise.all([...groups].map((group) => group.stop(graceMs)));
 }
 
 /** A fresh directory under the OS temp dir, removed by removeTempDirs() or at exit. */

@@ -21,6 +21,8 @@ const answer = (c: Context<AppEnv>, error: BodyLimitError) =>
 export const bodyLimit =
   (pick: (c: Context<AppEnv>) => BodyLimit): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
+    // No body to cap; and asking a GET for its body would build a whole Request per read.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const body = c.req.raw.body;
     if (!body) return next();
     const limit = pick(c);

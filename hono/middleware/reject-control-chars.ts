@@ -11,6 +11,9 @@ export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
  * surfaced as a 500, and such bytes in a log line or a cache key are never wanted.
  */
 export const rejectControlChars = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  // Nothing percent-encoded and no raw control character: nothing to decode, the common case.
+  const url = c.req.url;
+  if (!url.includes('%') && !CONTROL_CHARS.test(url)) return next();
   const query = new URL(c.req.url).searchParams;
   const dirty = CONTROL_CHARS.test(c.req.path) || [...query].some(([key, value]) => CONTROL_CHARS.test(key) || CONTROL_CHARS.test(value));
   if (dirty) return errorJson(c, 'BAD_REQUEST', 'The address contains a control character (such as %00); remove it and try again');

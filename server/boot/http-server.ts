@@ -17,20 +17,41 @@ export interface Routes {
   resolveClientIp?: (socketAddress: string | undefined, forwardedFor: string | string[] | undefined) => string;
 }
 
+/** The last answer per connection: a keep-alive connection asks again with the same inputs. */
+const lastIp = new WeakMap<Socket, { forwardedFor: string | string[] | undefined; ip: string }>();
+
+function clientIpOf(req: IncomingMessage, routes: Routes): string {
+  const forwardedFor = req.headers['x-forwarded-for'];
+  const last = lastIp.get(req.socket);
+  if (last && last.forwardedFor === forwardedFor) return last.ip;
+  const ip = routes.resolveClientIp ? routes.resolveClientIp(req.socket.remoteAddress, forwardedFor) : (req.socket.remoteAddress ?? '');
+  lastIp.set(req.socket, { forwardedFor, ip });
+  return ip;
+}
+
 /**
  * Replaces whatever the client sent under the client-IP header: rate limits and session
  * records use it. Both views change, as @hono/node-server builds its Request from rawHeaders.
  */
 function setClientIp(req: IncomingMessage, routes: Routes): void {
-  const ip = routes.resolveClientIp ? routes.resolveClientIp(req.socket.remoteAddress, req.headers['x-forwarded-for']) : (req.socket.remoteAddress ?? '');
+  const ip = clientIpOf(req, routes);
   const name = routes.clientIpHeader.toLowerCase();
-  const raw: string[] = [];
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-    const key = req.rawHeaders[i] ?? '';
-    if (key.toLowerCase() !== name) raw.push(key, req.rawHeaders[i + 1] ?? '');
+  const raw = req.rawHeaders;
+  let sent = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i] ?? '';
+    if (key.length === name.length && key.toLowerCase() === name) sent = true;
   }
-  raw.push(name, ip);
-  req.rawHeaders = raw;
+  if (sent) {
+    // Rare (only a client forging it): rebuilt without every copy it sent.
+    const kept: string[] = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const key = raw[i] ?? '';
+      if (key.toLowerCase() !== name) kept.push(key, raw[i + 1] ?? '');
+    }
+    req.rawHeaders = kept;
+  }
+  req.rawHeaders.push(name, ip);
   req.headers[name] = ip;
 }
 

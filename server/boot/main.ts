@@ -1,7 +1,7 @@
 /* The production entry (`npm start`): services, background and the HTTP server of http.ts. */
 import { ConfigError, loadConfig, defaultToProductionEnv, maskUrlCredentials } from '../config';
 import { DatabaseLockedError } from '../db/pglite-lock';
-import { createLogger } from '../log';
+import { createLogger, flushLogger } from '../log';
 import { closeStatusFeed } from '../images';
 import { ReplicaGuardError } from '../replica-guard';
 import { createProductionServer, startNext } from './http';
@@ -27,7 +27,7 @@ async function main() {
   }
   defaultToProductionEnv();
   const config = loadConfig();
-  const log = createLogger({ level: config.logLevel });
+  const log = createLogger({ level: config.logLevel, buffered: true });
   const dir = process.cwd();
 
   // The replica guard runs inside createServices, before the (slow) first build and before listening.
@@ -41,6 +41,8 @@ async function main() {
   const stopBackground = await startBackground(services);
   const port = await http.listen(config.port, config.host);
   log.info({ port, host: config.host, database: services.database.kind, cacheMode: config.cacheMode }, `Darkroom is serving http://localhost:${port}`);
+  // Written now, not with the next batch: scripts and supervisors wait for this line.
+  await flushLogger(log);
   const metrics = await listenMetrics(config, log);
 
   let stopping = false;
@@ -56,6 +58,7 @@ async function main() {
     await web.close().catch(() => {});
     await services.close();
     log.info('stopped');
+    await flushLogger(log);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

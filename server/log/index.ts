@@ -18,14 +18,51 @@ const REDACT = [
   '*.secret',
 ];
 
-export function createLogger(options: { level: string; destination?: pino.DestinationStream }): Logger {
-  return pino(
+/** Bytes of log lines gathered before one write(2) under load (pino.destination minLength). */
+const BATCH_BYTES = 4096;
+/** A quiet server's last lines still reach stdout within this time. */
+const FLUSH_EVERY_MS = 1000;
+
+/** The buffered destination of each logger made with `buffered`, for flushLogger. */
+const buffered = new WeakMap<Logger, pino.DestinationStream & { flush(cb?: (error?: Error) => void): void; flushSync(): void }>();
+
+/**
+ * `buffered`: stdout through an asynchronous, batched destination (long-running processes:
+ * `npm start`, `npm run worker`), so a request never waits on a synchronous write per line.
+ * pino flushes it synchronously on exit; call flushLogger before a clean shutdown.
+ * Otherwise (serverless, tests) every line is written at once, as pino does by default.
+ */
+export function createLogger(options: { level: string; destination?: pino.DestinationStream; buffered?: boolean }): Logger {
+  const stream = options.destination ?? (options.buffered ? pino.destination({ dest: 1, sync: false, minLength: BATCH_BYTES }) : undefined);
+  const logger = pino(
     {
       level: options.level,
       base: { service: 'darkroom' },
       redact: { paths: REDACT, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination,
+    stream,
   );
+  if (options.buffered && !options.destination && stream && 'flush' in stream && 'flushSync' in stream) {
+    const destination = stream as pino.DestinationStream & { flush(cb?: (error?: Error) => void): void; flushSync(): void };
+    buffered.set(logger, destination);
+    setInterval(() => destination.flush(), FLUSH_EVERY_MS).unref();
+  }
+  return logger;
+}
+
+/** Writes out what a buffered logger still holds; resolves at once for any other logger. */
+export function flushLogger(logger: Logger): Promise<void> {
+  const destination = buffered.get(logger);
+  if (!destination) return Promise.resolve();
+  return new Promise((resolve) => {
+    try {
+      destination.flushSync();
+    } catch {
+      // EAGAIN on a full pipe: fall back to the asynchronous flush
+      destination.flush(() => resolve());
+      return;
+    }
+    resolve();
+  });
 }
