@@ -53,7 +53,8 @@ function commandOf(service: (typeof darkroom)[number][1]): string[] {
 function scriptRunning(command: string[]): string | undefined {
   const file = command.at(-1) ?? '';
   if (command[0] !== 'node' || !file.startsWith('dist/server/')) return undefined;
-  return Object.keys(scripts).find((name) => scripts[name] === `node server/boot/build-server.ts && exec ${command.join(' ')}`);
+  const script = `node server/boot/build-server.ts && MALLOC_ARENA_MAX=\${MALLOC_ARENA_MAX:-2} exec ${command.join(' ')}`;
+  return Object.keys(scripts).find((name) => scripts[name] === script);
 }
 
 /** The source file esbuild compiles to a dist/server/ entry (server/boot/build-server.ts). */
@@ -206,6 +207,8 @@ describe('Dockerfile', () => {
       const env = effectiveInstructions(dockerfile, s).filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' ');
       expect(env, target).toMatch(/\bNODE_ENV=production\b/);
       expect(env, target).toMatch(/\bNEXT_TELEMETRY_DISABLED=1\b/);
+      // The same glibc setting npm start and npm run worker give the server.
+      expect(env, target).toMatch(/\bMALLOC_ARENA_MAX=2\b/);
       const dataDir = /\bDATA_DIR=(\S+)/.exec(env)?.[1];
       expect(execForm(last(dockerfile, s, 'VOLUME') ?? '[]'), target).toEqual([dataDir]);
       expect(last(dockerfile, s, 'STOPSIGNAL'), target).toBe('SIGTERM');
