@@ -7,7 +7,7 @@ import { defineConfig, devices } from '@playwright/test';
 import type { DarkroomOptions } from './e2e/fixtures';
 
 /*
- * The same specs run against two production servers (`server/boot/main.ts` on the existing
+ * The same specs run against two production servers (`npm start` on the existing
  * `next build`): one on embedded PGlite, one on a fresh PostgreSQL database. Playwright
  * loads this file in the runner and again in every worker: the runner creates the data
  * directories and the database once and hands them to the workers through the env.
@@ -135,7 +135,8 @@ export default defineConfig<DarkroomOptions>({
     ];
   }),
   webServer: servers.map((server) => ({
-    command: 'npx tsx server/boot/main.ts',
+    // What a user runs: the compiled server (npm start compiles it first).
+    command: 'npm start',
     url: `http://localhost:${server.port}/api/v1/health`,
     reuseExistingServer: false,
     timeout: 120_000,

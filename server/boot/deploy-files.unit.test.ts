@@ -49,11 +49,17 @@ function commandOf(service: (typeof darkroom)[number][1]): string[] {
   return execForm(cmd ?? '[]');
 }
 
-/** The package.json script (`npm start`, `npm run worker`) that runs the same file. */
+/** The package.json script (`npm start`, `npm run worker`) that runs the same compiled file, with the same flags. */
 function scriptRunning(command: string[]): string | undefined {
-  const [node, flag, loader, file] = command;
-  if (node !== 'node' || flag !== '--import' || loader !== 'tsx' || !file || command.length !== 4) return undefined;
-  return Object.keys(scripts).find((name) => scripts[name] === `exec tsx ${file}`);
+  const file = command.at(-1) ?? '';
+  if (command[0] !== 'node' || !file.startsWith('dist/server/')) return undefined;
+  const script = `node server/boot/build-server.ts && MALLOC_ARENA_MAX=\${MALLOC_ARENA_MAX:-2} exec ${command.join(' ')}`;
+  return Object.keys(scripts).find((name) => scripts[name] === script);
+}
+
+/** The source file esbuild compiles to a dist/server/ entry (server/boot/build-server.ts). */
+function sourceOf(compiled: string): string {
+  return compiled.replace(/^dist\/server\/(\w+)\.js$/, 'server/boot/$1.ts');
 }
 
 const ipv4ToNumber = (address: string) => address.split('.').reduce((n, part) => n * 256 + Number(part), 0);
@@ -120,7 +126,7 @@ describe('compose.yaml', () => {
   it('runs a real entry point in every Darkroom service: the file npm start or npm run worker runs, without npm', () => {
     const run = Object.fromEntries(darkroom.map(([name, service]) => [name, scriptRunning(commandOf(service))]));
     expect(run).toEqual({ 'darkroom-1': 'start', 'darkroom-2': 'start', 'darkroom-3': 'start', 'darkroom-worker': 'worker' });
-    for (const [, service] of darkroom) expect(fs.existsSync(path.join(ROOT, commandOf(service)[3] ?? ''))).toBe(true);
+    for (const [, service] of darkroom) expect(fs.existsSync(path.join(ROOT, sourceOf(commandOf(service).at(-1) ?? '')))).toBe(true);
   });
 
   it('starts the replicas after healthy dependencies and gives SIGTERM time to hand back jobs', () => {
@@ -179,8 +185,10 @@ describe('Dockerfile', () => {
     const buildAt = steps.findIndex((r) => startsWithCommand(r, buildCommand));
     expect(installAt).toBeGreaterThanOrEqual(0);
     expect(buildAt).toBeGreaterThan(installAt);
-    // The script is Next's build (with telemetry off: NEXT_TELEMETRY_DISABLED=1).
-    expect(scripts.build).toMatch(/^(NEXT_TELEMETRY_DISABLED=1 )?next build$/);
+    // The image runs the compiled entries: the build makes them.
+    expect(scripts.build).toMatch(/^(NEXT_TELEMETRY_DISABLED=1 )?next build && node server\/boot\/build-server\.ts$/);
+    const runtime = stage(dockerfile, 'runtime').instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args);
+    expect(runtime).toContain('--from=build /app/dist ./dist');
   });
 
   it('runs on Node 24 in every stage', () => {
@@ -199,6 +207,8 @@ describe('Dockerfile', () => {
       const env = effectiveInstructions(dockerfile, s).filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' ');
       expect(env, target).toMatch(/\bNODE_ENV=production\b/);
       expect(env, target).toMatch(/\bNEXT_TELEMETRY_DISABLED=1\b/);
+      // The same glibc setting npm start and npm run worker give the server.
+      expect(env, target).toMatch(/\bMALLOC_ARENA_MAX=2\b/);
       const dataDir = /\bDATA_DIR=(\S+)/.exec(env)?.[1];
       expect(execForm(last(dockerfile, s, 'VOLUME') ?? '[]'), target).toEqual([dataDir]);
       expect(last(dockerfile, s, 'STOPSIGNAL'), target).toBe('SIGTERM');

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import * as schema from '../../drizzle/schema';
+import { initPgliteDir } from './pglite-initdb';
 import { lockPgliteDir } from './pglite-lock';
 
 export { schema };
@@ -43,6 +44,13 @@ export function rowsOf<T>(result: unknown): T[] {
 const MIGRATION_LOCK_KEY = 0x6461726b;
 
 const defaultMigrationsDir = () => path.join(process.cwd(), 'drizzle', 'migrations');
+
+/**
+ * The embedded database runs inside the server's process, where Postgres' 128 MB default
+ * shared_buffers is resident memory from the start; a one-box library's working set fits in
+ * far less, and the OS page cache still holds the files.
+ */
+const PGLITE_SETTINGS = ['shared_buffers=16MB'];
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   const migrationsFolder = options.migrationsDir ?? defaultMigrationsDir();
@@ -86,7 +94,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   const dir = options.pgliteDir ?? 'memory';
   const release = dir === 'memory' ? () => {} : lockPgliteDir(dir);
   try {
-    const client = dir === 'memory' ? new PGlite() : new PGlite({ fs: new PrivateNodeFS(dir) });
+    const startParams = [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])];
+    if (dir !== 'memory') await initPgliteDir(dir, startParams);
+    const client = dir === 'memory' ? new PGlite({ startParams }) : new PGlite({ fs: new PrivateNodeFS(dir), startParams });
     await client.waitReady;
     const db = drizzle(client, { schema }) as unknown as Database;
     return {

@@ -150,7 +150,8 @@ async function spawnTsxProcess(
 }
 
 /**
- * `npm run worker` as a child: `node --import tsx server/boot/worker.ts`, so the pid is the
+ * `npm run worker`'s entry from source as a child: `node --import tsx server/boot/worker.ts`
+ * (npm run worker runs the same file compiled to dist/server/), so the pid is the
  * worker itself (tsx's CLI forks a grandchild that would outlive a SIGKILL of the parent).
  * Each gets its own DATA_DIR, hence its own worker identity.
  */
@@ -173,7 +174,8 @@ export async function startWorkerProcess(env: Record<string, string>, options: {
 }
 
 /**
- * `npm start` as a child: `node --import tsx server/boot/main.ts` on 127.0.0.1:`port`, with its
+ * `npm start`'s entry from source as a child (npm start runs it compiled to dist/server/):
+ * `node --import tsx server/boot/main.ts` on 127.0.0.1:`port`, with its
  * own DATA_DIR (hence its own worker identity, read from DATA_DIR/worker-id). Needs a Next
  * build in .next/ (main.ts would otherwise build one itself, which no test should wait for).
  * Resolves once it logs "Darkroom is serving".
