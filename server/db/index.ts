@@ -83,10 +83,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { PrivateNodeFS } = await import('./pglite-fs');
+  // Title search's trigram index (migration 0006) needs pg_trgm, which PGlite ships as an extension.
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const dir = options.pgliteDir ?? 'memory';
   const release = dir === 'memory' ? () => {} : lockPgliteDir(dir);
   try {
-    const client = dir === 'memory' ? new PGlite() : new PGlite({ fs: new PrivateNodeFS(dir) });
+    const extensions = { pg_trgm };
+    const client = dir === 'memory' ? new PGlite({ extensions }) : new PGlite({ fs: new PrivateNodeFS(dir), extensions });
     await client.waitReady;
     const db = drizzle(client, { schema }) as unknown as Database;
     return {

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, not, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, ilike, inArray, lte, not, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { imageStatuses, visibilities } from '../../drizzle/schema';
 import { schema, type Transaction } from '../db';
@@ -14,6 +14,9 @@ export const listImagesInput = z.object({
   status: z.enum(imageStatuses).optional(),
   albumId: z.string().max(64).optional(),
   tag: z.string().max(64).optional(),
+  q: z.string().trim().min(1).max(100).optional().meta({ description: 'Photos whose title contains this text (case-insensitive)' }),
+  takenFrom: z.iso.datetime({ offset: true }).optional().meta({ description: 'Photos taken at or after this time; a date range orders the page by time taken, newest first' }),
+  takenTo: z.iso.datetime({ offset: true }).optional().meta({ description: 'Photos taken at or before this time' }),
   ...pageQuery(40).shape,
 });
 export type ListImagesInput = z.input<typeof listImagesInput>;
@@ -47,15 +50,31 @@ export async function hydrate(ctx: Pick<ImagesContext, 'db'>, rows: (typeof imag
   );
 }
 
-export async function listImages(ctx: ImagesContext, input: ListImagesInput) {
+/** `%`, `_` and `\\` match themselves in a title search. */
+const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * The library, newest first, keyset-paginated; a date range pages by time taken instead, so
+ * each order has its index (images_created_idx, images_taken_idx) and no page sorts the library.
+ */
+export async function listImages(ctx: Pick<ImagesContext, 'db'>, input: ListImagesInput) {
   const q = listImagesInput.parse(input);
+  const byTaken = q.takenFrom !== undefined || q.takenTo !== undefined;
+  const key = byTaken ? images.takenAt : images.createdAt;
   const conditions = [
     q.status ? eq(images.status, q.status) : undefined,
     q.albumId ? eq(images.albumId, q.albumId) : undefined,
     q.tag ? sql`exists (select 1 from image_tags it join tags t on t.id = it.tag_id where it.image_id = "images"."id" and t.name = ${q.tag})` : undefined,
-    q.cursor ? sql`(${images.createdAt}, ${images.id}) < (select created_at, id from images where id = ${q.cursor})` : undefined,
+    q.q ? ilike(images.title, likeContains(q.q)) : undefined,
+    q.takenFrom ? gte(images.takenAt, new Date(q.takenFrom)) : undefined,
+    q.takenTo ? lte(images.takenAt, new Date(q.takenTo)) : undefined,
+    q.cursor
+      ? byTaken
+        ? sql`(${images.takenAt}, ${images.id}) < (select taken_at, id from images where id = ${q.cursor})`
+        : sql`(${images.createdAt}, ${images.id}) < (select created_at, id from images where id = ${q.cursor})`
+      : undefined,
   ];
-  const rows = await ctx.db.select().from(images).where(and(...conditions)).orderBy(desc(images.createdAt), desc(images.id)).limit(q.limit + 1);
+  const rows = await ctx.db.select().from(images).where(and(...conditions)).orderBy(desc(key), desc(images.id)).limit(q.limit + 1);
   const page = paginate(rows, q.limit, (row) => row.id);
   return { items: await hydrate(ctx, page.items), nextCursor: page.nextCursor };
 }
