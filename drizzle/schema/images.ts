@@ -91,7 +91,12 @@ export const imageTags = pgTable(
     tagId: text('tag_id')
       .notNull()
       .references(() => tags.id, { onDelete: 'cascade' }),
+    // The image's created_at (which never changes), so a tag's photos page in library order from one index.
+    imageCreatedAt: timestamp('image_created_at', { withTimezone: true }).notNull(),
   },
-  // Filtering images by tag walks tag → images.
-  (t) => [primaryKey({ columns: [t.imageId, t.tagId] }), index('image_tags_tag_idx').on(t.tagId)],
+  (t) => [
+    primaryKey({ columns: [t.imageId, t.tagId] }),
+    // Filtering by tag walks one tag's photos newest first, keyset-paginated, without sorting them all.
+    index('image_tags_tag_created_idx').on(t.tagId, t.imageCreatedAt, t.imageId),
+  ],
 );

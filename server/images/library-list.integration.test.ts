@@ -31,7 +31,8 @@ async function seed(db: Database) {
     }),
   );
   await db.insert(tags).values({ id: 't', name: 'sea' });
-  await db.insert(imageTags).values(['p01', 'p02', 'p07'].map((imageId) => ({ imageId, tagId: 't' })));
+  // Tagged the way updateImage tags: the image's created_at goes with it.
+  await db.insert(imageTags).values(['p01', 'p02', 'p07'].map((imageId) => ({ imageId, tagId: 't', imageCreatedAt: sql`(select created_at from images where id = ${imageId})` })));
 }
 
 describe.each(['pglite', 'postgres'] as const)('the admin library list on %s', (kind) => {
