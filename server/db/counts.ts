@@ -22,20 +22,26 @@ export async function countByStatus<S extends string>(
   statuses: readonly S[],
   cap = EXACT_COUNT_CAP,
 ): Promise<StatusCounts<S>> {
-  const capped = sql.join(
-    statuses.map((s) => sql`(select count(*)::int from (select 1 from ${sql.identifier(table)} where status = ${s} limit ${cap + 1}) c)`),
-    sql`, `,
-  );
-  const [row] = rowsOf<{ n: number[] }>(await db.execute(sql`select array[${capped}] as n`));
-  const counts = Object.fromEntries(statuses.map((s, i) => [s, Number(row?.n[i] ?? 0)])) as Record<S, number>;
-  const large = statuses.filter((s) => counts[s] > cap);
-  if (!large.length) return { counts, approximate: false };
   const estimates = await estimateByStatus(db, table);
-  for (const s of large) {
+  // A status the statistics put far past the cap is not counted at all (counting even `cap`
+  // rows of it costs more than a page); the rest are counted up to the cap.
+  const estimated = statuses.filter((s) => (estimates.get(s) ?? 0) > 2 * cap);
+  const counted = statuses.filter((s) => !estimated.includes(s));
+  const capped = counted.map((s) => sql`(select count(*)::int from (select 1 from ${sql.identifier(table)} where status = ${s} limit ${cap + 1}) c)`);
+  const [row] = capped.length ? rowsOf<{ n: number[] }>(await db.execute(sql`select array[${sql.join(capped, sql`, `)}] as n`)) : [];
+  const counts = Object.fromEntries(statuses.map((s) => [s, estimates.get(s) ?? 0])) as Record<S, number>;
+  let approximate = estimated.length > 0;
+  for (const [i, s] of counted.entries()) {
+    const n = Number(row?.n[i] ?? 0);
     const estimate = estimates.get(s);
-    counts[s] = estimate === undefined ? await countExactly(db, table, s) : Math.max(cap + 1, estimate);
+    if (n <= cap) counts[s] = n;
+    else if (estimate === undefined) counts[s] = await countExactly(db, table, s);
+    else {
+      counts[s] = Math.max(cap + 1, estimate);
+      approximate = true;
+    }
   }
-  return { counts, approximate: large.some((s) => estimates.has(s)) };
+  return { counts, approximate };
 }
 
 async function estimateByStatus(db: Database | Transaction, table: string): Promise<Map<string, number>> {
