@@ -7,6 +7,9 @@ import { getSystemOverview } from '../../server/system';
 const DATABASE_LABEL = { postgres: 'PostgreSQL', pglite: 'Embedded (PGlite)' } as const;
 const REDIS_LABEL = { connected: 'connected', unreachable: 'unreachable', 'not-configured': 'not configured' } as const;
 
+/** Large libraries are counted from PostgreSQL's statistics: say so rather than pretend to the last photo. */
+const photoCount = (n: number, approximate: boolean) => `${approximate && n > 10_000 ? '≈ ' : ''}${n.toLocaleString('en-US')}`;
+
 interface Stat {
   label: string;
   value: string;
@@ -33,6 +36,9 @@ export default async function Dashboard() {
   const [overview, status] = await Promise.all([getSystemOverview(services, await headers()), services.readStatus().catch(() => null)]);
   const stats = [
     { label: 'Users', value: `${overview.users.active} active / ${overview.users.total}`, id: 'users' },
+    { label: 'Photos', value: photoCount(overview.images.total, overview.images.approximate), id: 'photos' },
+    { label: 'Developing', value: photoCount(overview.images.byStatus.pending + overview.images.byStatus.processing, overview.images.approximate), id: 'developing' },
+    { label: 'Failed photos', value: photoCount(overview.images.byStatus.failed, overview.images.approximate), id: 'failed-photos' },
     { label: 'Database', value: DATABASE_LABEL[overview.database], id: 'database' },
     { label: 'Cache mode', value: overview.cacheMode, id: 'cache-mode' },
     { label: 'Redis', value: REDIS_LABEL[overview.redis], id: 'redis' },

@@ -46,6 +46,14 @@ export const images = pgTable(
     index('images_album_created_idx').on(t.albumId, t.createdAt),
     // The library filters by status and pages by creation time.
     index('images_status_created_idx').on(t.status, t.createdAt),
+    // The unfiltered library pages newest first by (created_at, id) without sorting a million rows.
+    index('images_created_idx').on(t.createdAt, t.id),
+    // Public album pages and counts read only visible photos: a small index in their exact order.
+    index('images_public_album_idx').on(t.albumId, t.createdAt, t.id).where(sql`${t.status} = 'ready' and ${t.visibility} = 'public'`),
+    // The date-range filter pages by when photos were taken.
+    index('images_taken_idx').on(t.takenAt, t.id),
+    // Title search (ILIKE '%words%') through trigrams, on PostgreSQL and PGlite alike (pg_trgm).
+    index('images_title_trgm_idx').using('gin', t.title.op('gin_trgm_ops')),
   ],
 );
 
@@ -83,7 +91,12 @@ export const imageTags = pgTable(
     tagId: text('tag_id')
       .notNull()
       .references(() => tags.id, { onDelete: 'cascade' }),
+    // The image's created_at (which never changes), so a tag's photos page in library order from one index.
+    imageCreatedAt: timestamp('image_created_at', { withTimezone: true }).notNull(),
   },
-  // Filtering images by tag walks tag → images.
-  (t) => [primaryKey({ columns: [t.imageId, t.tagId] }), index('image_tags_tag_idx').on(t.tagId)],
+  (t) => [
+    primaryKey({ columns: [t.imageId, t.tagId] }),
+    // Filtering by tag walks one tag's photos newest first, keyset-paginated, without sorting them all.
+    index('image_tags_tag_created_idx').on(t.tagId, t.imageCreatedAt, t.imageId),
+  ],
 );

@@ -34,5 +34,7 @@ export const preprocessJobs = pgTable(
       .where(sql`${t.status} in ('queued', 'running')`),
     // The jobs page lists by status, newest first.
     index('preprocess_jobs_status_created_idx').on(t.status, t.createdAt),
+    // The unfiltered jobs page pages newest first by (created_at, id).
+    index('preprocess_jobs_created_idx').on(t.createdAt, t.id),
   ],
 );

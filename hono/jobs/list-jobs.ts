@@ -16,5 +16,5 @@ export const listJobsRoute = createRoute({
 export const listJobsHandler: RouteHandler<typeof listJobsRoute, AppEnv> = async (c) => {
   const { db } = c.get('services');
   const [page, counts] = await Promise.all([listJobs(db, c.req.valid('query')), countJobsByStatus(db)]);
-  return c.json({ items: page.items.map(toJobDto), nextCursor: page.nextCursor, counts }, 200);
+  return c.json({ items: page.items.map(toJobDto), nextCursor: page.nextCursor, counts: counts.counts, countsApproximate: counts.approximate }, 200);
 };

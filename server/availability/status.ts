@@ -57,7 +57,7 @@ export function createStatusReader(fleet: Fleet) {
     const capacity = online.length ? await redis.mget(online.map(capacityKey)) : [];
     const [rows, counts] = await Promise.all([
       online.length ? db.select({ id: workers.id, concurrency: workers.concurrency }).from(workers).where(inArray(workers.id, online)) : [],
-      countJobsByStatus(db),
+      countJobsByStatus(db).then((c) => c.counts),
     ]);
     const concurrency = new Map(rows.map((r) => [r.id, r.concurrency]));
     const drainedSet = new Set(drained);
@@ -84,7 +84,7 @@ export function createStatusReader(fleet: Fleet) {
     const [rows, running, counts] = await Promise.all([
       db.select({ id: workers.id, concurrency: workers.concurrency, drained: workers.isDrained }).from(workers).where(fresh ? sql`${workers.isOnline} and ${fresh}` : eq(workers.isOnline, true)),
       countRunningByWorker(db),
-      countJobsByStatus(db),
+      countJobsByStatus(db).then((c) => c.counts),
     ]);
     const value = summarize(rows.map((r) => ({ ...r, running: running.get(r.id) ?? 0 })), counts, 'postgres');
     memo = { at: Date.now(), value };

@@ -6,11 +6,12 @@ import { authRateLimitStore, type Cache, type CacheManager, createCacheManager, 
 import { APP_VERSION, loadConfig, type Config } from '../config';
 import { secureDataDir } from '../data-dir';
 import { type Database, type DatabaseHandle, openDatabase } from '../db';
+import { analyzeEmbedded, EMBEDDED_ANALYZE_INTERVAL_MS } from '../db/statistics';
 import { AUTH_BODY_MAX_BYTES, BODY_IDLE_MS, withBodyLimit } from '../http/body-limit';
 import { createLogger, type Logger } from '../log';
 import { type ImagesContext, registerDevelopJob, storageSweepDuty, storageSweepOptions } from '../images';
 import { setMetricSources } from '../metrics';
-import { Queue, readQueueDepth } from '../queue';
+import { isDue, Queue, readQueueDepth } from '../queue';
 import { connectRedis, type Redis } from '../redis';
 import { checkPlatformSignals, checkReplicaGuard, checkSharedVolume } from '../replica-guard';
 import { createStorage, type Storage } from '../storage';
@@ -139,6 +140,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     const uploads = await createUploads({ config, db: database.db, images, log: log.child({ module: 'uploads' }) });
     const stopReleaseListener = await database.listen(RELEASE_CHANNEL, uploads.locker.onReleaseRequest);
     queue.addClusterDuty(expiredUploadsDuty(uploads, log.child({ module: 'uploads' })));
+    // The embedded database has no autovacuum: refresh its planner statistics on a cadence.
+    if (database.kind === 'pglite') queue.addClusterDuty(async (tx) => ((await isDue(tx, 'analyze', EMBEDDED_ANALYZE_INTERVAL_MS)) ? () => analyzeEmbedded(database.db) : undefined));
     if (config.admin) {
       const owner = await ensureOwner({ db: database.db }, config.admin);
       if (owner) log.info({ userId: owner.id }, 'owner account created from ADMIN_EMAIL');

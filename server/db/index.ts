@@ -91,12 +91,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { PrivateNodeFS } = await import('./pglite-fs');
+  // Title search's trigram index (migration 0006) needs pg_trgm, which PGlite ships as an extension.
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const dir = options.pgliteDir ?? 'memory';
   const release = dir === 'memory' ? () => {} : lockPgliteDir(dir);
   try {
     const startParams = [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])];
     if (dir !== 'memory') await initPgliteDir(dir, startParams);
-    const client = dir === 'memory' ? new PGlite({ startParams }) : new PGlite({ fs: new PrivateNodeFS(dir), startParams });
+    const extensions = { pg_trgm };
+    const client = dir === 'memory' ? new PGlite({ startParams, extensions }) : new PGlite({ fs: new PrivateNodeFS(dir), startParams, extensions });
     await client.waitReady;
     const db = drizzle(client, { schema }) as unknown as Database;
     return {

@@ -8,7 +8,8 @@ const { albums, images, imageVariants } = schema;
 const photoOrNone = galleryPhoto.nullable();
 
 /** A photo visitors may see: developed, public, in a public album. */
-const visibleIn = (albumId: string) => and(eq(images.albumId, albumId), eq(images.status, 'ready'), eq(images.visibility, 'public'));
+// Status and visibility as literals so the partial index images_public_album_idx applies.
+const visibleIn = (albumId: string) => and(eq(images.albumId, albumId), sql`${images.status} = 'ready' and ${images.visibility} = 'public'`);
 
 /**
  * The id next to `id` in the album's order (createdAt desc, id desc): `newer` is the previous one.

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, not, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, ilike, inArray, lte, not, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { imageStatuses, visibilities } from '../../drizzle/schema';
 import { schema, type Transaction } from '../db';
@@ -14,6 +14,9 @@ export const listImagesInput = z.object({
   status: z.enum(imageStatuses).optional(),
   albumId: z.string().max(64).optional(),
   tag: z.string().max(64).optional(),
+  q: z.string().trim().min(1).max(100).optional().meta({ description: 'Photos whose title contains this text (case-insensitive)' }),
+  takenFrom: z.iso.datetime({ offset: true }).optional().meta({ description: 'Photos taken at or after this time; a date range orders the page by time taken, newest first' }),
+  takenTo: z.iso.datetime({ offset: true }).optional().meta({ description: 'Photos taken at or before this time' }),
   ...pageQuery(40).shape,
 });
 export type ListImagesInput = z.input<typeof listImagesInput>;
@@ -47,17 +50,34 @@ export async function hydrate(ctx: Pick<ImagesContext, 'db'>, rows: (typeof imag
   );
 }
 
-export async function listImages(ctx: ImagesContext, input: ListImagesInput) {
+/** `%`, `_` and `\\` match themselves in a title search. */
+const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * The library, newest first, keyset-paginated. Each order has its index, so no page sorts the
+ * library: created_at (images_created_idx), a tag's photos (image_tags_tag_created_idx), and
+ * time taken for a date range (images_taken_idx).
+ */
+export async function listImages(ctx: Pick<ImagesContext, 'db'>, input: ListImagesInput) {
   const q = listImagesInput.parse(input);
+  const byTaken = q.takenFrom !== undefined || q.takenTo !== undefined;
+  const tagId = q.tag === undefined ? undefined : sql`(select id from tags where name = ${q.tag})`;
+  const byTag = tagId !== undefined && !byTaken;
+  const [key, id] = byTag ? [imageTags.imageCreatedAt, imageTags.imageId] : [byTaken ? images.takenAt : images.createdAt, images.id];
   const conditions = [
     q.status ? eq(images.status, q.status) : undefined,
     q.albumId ? eq(images.albumId, q.albumId) : undefined,
-    q.tag ? sql`exists (select 1 from image_tags it join tags t on t.id = it.tag_id where it.image_id = "images"."id" and t.name = ${q.tag})` : undefined,
-    q.cursor ? sql`(${images.createdAt}, ${images.id}) < (select created_at, id from images where id = ${q.cursor})` : undefined,
+    tagId && !byTag ? sql`exists (select 1 from image_tags it where it.image_id = "images"."id" and it.tag_id = ${tagId})` : undefined,
+    q.q ? ilike(images.title, likeContains(q.q)) : undefined,
+    q.takenFrom ? gte(images.takenAt, new Date(q.takenFrom)) : undefined,
+    q.takenTo ? lte(images.takenAt, new Date(q.takenTo)) : undefined,
+    q.cursor ? sql`(${key}, ${id}) < (select ${sql.raw(byTaken ? 'taken_at' : 'created_at')}, id from images where id = ${q.cursor})` : undefined,
   ];
-  const rows = await ctx.db.select().from(images).where(and(...conditions)).orderBy(desc(images.createdAt), desc(images.id)).limit(q.limit + 1);
-  const page = paginate(rows, q.limit, (row) => row.id);
-  return { items: await hydrate(ctx, page.items), nextCursor: page.nextCursor };
+  let query = ctx.db.select({ image: images }).from(images).$dynamic();
+  if (byTag) query = query.innerJoin(imageTags, and(eq(imageTags.imageId, images.id), eq(imageTags.tagId, sql`${tagId}`)));
+  const rows = await query.where(and(...conditions)).orderBy(desc(key), desc(id)).limit(q.limit + 1);
+  const page = paginate(rows, q.limit, (row) => row.image.id);
+  return { items: await hydrate(ctx, page.items.map((r) => r.image)), nextCursor: page.nextCursor };
 }
 
 export async function getImage(ctx: Pick<ImagesContext, 'db'>, id: string): Promise<AdminImageDto> {
@@ -74,7 +94,9 @@ async function setTags(tx: Transaction, imageId: string, names: string[]) {
   if (!unique.length) return;
   await tx.insert(tags).values(unique.map((name) => ({ id: crypto.randomUUID(), name }))).onConflictDoNothing({ target: tags.name });
   const rows = await tx.select({ id: tags.id }).from(tags).where(inArray(tags.name, unique));
-  await tx.insert(imageTags).values(rows.map((t) => ({ imageId, tagId: t.id })));
+  // Copied in SQL: a JS Date would drop created_at's microseconds, and cursors compare it exactly.
+  const createdAt = sql`(select created_at from images where id = ${imageId})`;
+  await tx.insert(imageTags).values(rows.map((t) => ({ imageId, tagId: t.id, imageCreatedAt: createdAt })));
 }
 
 /** An album's cover is one of its own public photos: a move or a visibility change that ends that clears it. */

@@ -41,7 +41,10 @@ export const toJobDto = (row: JobRow): JobDto =>
   });
 
 export const listJobsInput = z.object({ status: z.enum(jobStatuses).optional(), ...pageQuery(50).shape });
-export const jobPage = pageOf(jobDto).extend({ counts: z.record(z.string(), z.number()) });
+export const jobPage = pageOf(jobDto).extend({
+  counts: z.record(z.string(), z.number()),
+  countsApproximate: z.boolean().meta({ description: 'A status with more than 10,000 jobs is counted from PostgreSQL statistics, not exactly' }),
+});
 
 const count = () => z.number().int();
 export const tickResult = z

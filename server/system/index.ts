@@ -5,10 +5,17 @@ import { APP_VERSION, cacheModes, type Config } from '../config';
 import { databaseKinds, type DatabaseHandle } from '../db';
 import type { Redis } from '../redis';
 import { countUsers } from '../users';
+import { imageStatuses } from '../../drizzle/schema';
+import { countByStatus } from '../db/counts';
 
 export const systemOverview = z
   .object({
     users: z.object({ total: z.number().int(), active: z.number().int() }),
+    images: z.object({
+      total: z.number().int(),
+      byStatus: z.record(z.enum(imageStatuses), z.number().int()),
+      approximate: z.boolean().meta({ description: 'A status with more than 10,000 photos is counted from PostgreSQL statistics, not exactly' }),
+    }),
     database: z.enum(databaseKinds),
     cacheMode: z.enum(cacheModes),
     redis: z.enum(['connected', 'unreachable', 'not-configured']),
@@ -31,9 +38,11 @@ export interface SystemContext extends AccessContext {
 export async function getSystemOverview(ctx: SystemContext, credentials: Headers): Promise<SystemOverview> {
   await requireAccess(ctx, credentials, 'admin', 'system.read');
   const { db, database, config, redis } = ctx;
-  const [total, active] = await Promise.all([countUsers({ db }), countUsers({ db }, { active: true })]);
+  // Photos per status without count(*) over the library: exact up to 10,000 per status, estimated past it.
+  const [total, active, photos] = await Promise.all([countUsers({ db }), countUsers({ db }, { active: true }), countByStatus(db, 'images', imageStatuses)]);
   return {
     users: { total, active },
+    images: { total: Object.values(photos.counts).reduce((a, b) => a + b, 0), byStatus: photos.counts, approximate: photos.approximate },
     database: database.kind,
     cacheMode: config.cacheMode,
     redis: !config.redisUrl ? 'not-configured' : redis?.status === 'ready' ? 'connected' : 'unreachable',
