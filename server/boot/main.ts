@@ -27,7 +27,11 @@ async function main() {
   }
   defaultToProductionEnv();
   const config = loadConfig();
-  const log = createLogger({ level: config.logLevel, buffered: true });
+  // Each line written at once. Batched writes (`buffered: true`) were tried for speed, but a
+  // replica killed with SIGKILL lost its last second of lines — in the multi-replica test, the
+  // line saying which replica developed a photo — so they stay off until only the access log
+  // can be batched.
+  const log = createLogger({ level: config.logLevel });
   const dir = process.cwd();
 
   // The replica guard runs inside createServices, before the (slow) first build and before listening.
