@@ -90,31 +90,33 @@ export function ApiKeysManager({ grantable, showCreator }: { grantable: ApiKeySc
               Everything my account may do
             </label>
           )}
-          <table className="compact">
-            <thead>
-              <tr><th>Area</th><th>Read</th><th>Change</th></tr>
-            </thead>
-            <tbody>
-              {resources.map((resource) => (
-                <tr key={resource}>
-                  <td>{RESOURCE_LABELS[resource]}</td>
-                  {(['read', 'write'] as const).map((action) => {
-                    const scope = `${resource}.${action}` as ApiKeyScope;
-                    return (
-                      <td key={action}>
-                        {grantable.includes(scope) && (
-                          <label className="check">
-                            <input type="checkbox" name="scope" value={scope} disabled={all} />
-                            <code>{scope}</code>
-                          </label>
-                        )}
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div className="table-scroll">
+            <table className="compact">
+              <thead>
+                <tr><th>Area</th><th>Read</th><th>Change</th></tr>
+              </thead>
+              <tbody>
+                {resources.map((resource) => (
+                  <tr key={resource}>
+                    <td>{RESOURCE_LABELS[resource]}</td>
+                    {(['read', 'write'] as const).map((action) => {
+                      const scope = `${resource}.${action}` as ApiKeyScope;
+                      return (
+                        <td key={action}>
+                          {grantable.includes(scope) && (
+                            <label className="check">
+                              <input type="checkbox" name="scope" value={scope} disabled={all} />
+                              <code>{scope}</code>
+                            </label>
+                          )}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </fieldset>
         <div className="row">
           <button type="submit" disabled={busy}>{busy ? 'Working…' : 'Create key'}</button>
