@@ -81,15 +81,7 @@ export function createHttpServer(routes: Routes) {
 
   return {
     server,
-    listen(port: number, host: string) {
-      return new Promise<number>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          const address = server.address();
-          resolve(typeof address === 'object' && address ? address.port : port);
-        });
-      });
-    },
+    listen: (port: number, host: string) => listenOn(server, port, host),
     /** Stops accepting, lets in-flight requests finish, then cuts idle keep-alives. */
     close(graceMs = 10_000) {
       return new Promise<void>((resolve) => {
@@ -101,4 +93,15 @@ export function createHttpServer(routes: Routes) {
       });
     },
   };
+}
+
+/** Starts `server` on host:port; resolves with the port it got (port 0 picks a free one). */
+export function listenOn(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
 }

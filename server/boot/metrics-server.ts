@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import { API_BASE } from '../http/paths';
 import { bearerToken, METRICS_REFUSED, secretMatches } from '../http/secret';
 import { methodLabel, processMetrics, renderMetrics } from '../metrics';
+import { listenOn } from './http-server';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -48,15 +49,7 @@ export function createMetricsServer(options: { token: string | undefined; log: L
   });
   return {
     server,
-    listen(port: number, host: string) {
-      return new Promise<number>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          const address = server.address();
-          resolve(typeof address === 'object' && address ? address.port : port);
-        });
-      });
-    },
+    listen: (port: number, host: string) => listenOn(server, port, host),
     close() {
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
