@@ -31,7 +31,11 @@ function ownerOnly(dir: string): void {
 export async function initPgliteDir(dir: string, startParams: string[]): Promise<void> {
   if (fs.existsSync(path.join(dir, 'PG_VERSION'))) return;
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const args = [import.meta.resolve('@electric-sql/pglite'), import.meta.resolve('@electric-sql/pglite/nodefs'), dir, JSON.stringify(startParams)];
+  // Next's bundle (next start, Vercel) has no import.meta.resolve and rejects require.resolve of a
+  // variable: there the child resolves the package itself, from the working directory, which
+  // next start requires to be the app's own (it serves ./.next).
+  const resolve = (specifier: string) => (typeof import.meta.resolve === 'function' ? import.meta.resolve(specifier) : specifier);
+  const args = [resolve('@electric-sql/pglite'), resolve('@electric-sql/pglite/nodefs'), dir, JSON.stringify(startParams)];
   const child = spawn(process.execPath, ['--input-type=module', '-e', SCRIPT, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));

@@ -88,19 +88,20 @@ interface Spawned {
 }
 
 /**
- * `node --import tsx <script>` as a child with its own DATA_DIR, so the pid is the process
- * itself (tsx's CLI forks a grandchild that would outlive a SIGKILL of the parent). Waits
- * for the first log line `ready` accepts; on failure it stops the child and throws.
+ * `node <args>` (e.g. `--import tsx <script>`) as a child with its own DATA_DIR, so the pid is the
+ * process itself (tsx's CLI forks a grandchild that would outlive a SIGKILL of the parent). Waits
+ * for the first stdout line `ready` accepts (JSON lines parsed, other lines as `{ text }`); on
+ * failure it stops the child and throws.
  */
-async function spawnTsxProcess(
-  script: string,
+async function spawnNodeProcess(
+  args: string[],
   env: Record<string, string>,
   ready: { what: string; line: (line: LogLine) => boolean; timeoutMs: number; label: string },
 ): Promise<{ spawned: Spawned; readyLine: LogLine }> {
   // A DATA_DIR of its own unless the test gives one (which the test then cleans up).
   const ownDataDir = env.DATA_DIR ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), `darkroom-${ready.label}-`));
   const dataDir = env.DATA_DIR ?? ownDataDir ?? '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     // Only what it needs: nothing of the test runner's environment leaks into its config.
     env: { NODE_ENV: 'production', ...childBaseEnv(), LOG_LEVEL: 'info', ...env, DATA_DIR: dataDir },
@@ -138,7 +139,7 @@ async function spawnTsxProcess(
       ready.what,
       () => {
         if (!alive()) throw new Error(`the ${ready.label} process exited with ${child.signalCode ?? child.exitCode}\n${output()}`);
-        return lines().find(ready.line);
+        return [...lines(), ...stdout.split('\n').map((text) => ({ text }))].find(ready.line);
       },
       { timeoutMs: ready.timeoutMs, intervalMs: 50, diagnostics: output },
     );
@@ -156,7 +157,7 @@ async function spawnTsxProcess(
  * Each gets its own DATA_DIR, hence its own worker identity.
  */
 export async function startWorkerProcess(env: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<WorkerProcess> {
-  const { spawned, readyLine } = await spawnTsxProcess('server/boot/worker.ts', env, {
+  const { spawned, readyLine } = await spawnNodeProcess(['--import', 'tsx', 'server/boot/worker.ts'], env, {
     what: 'the worker process to start',
     line: (l) => l.msg === 'worker started',
     timeoutMs: options.startTimeoutMs ?? 60_000,
@@ -182,8 +183,8 @@ export async function startWorkerProcess(env: Record<string, string>, options: {
  */
 export async function startServerProcess(env: Record<string, string>, options: { port: number; startTimeoutMs?: number }): Promise<ServerProcess> {
   if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('startServerProcess needs a Next production build: run `npx next build` first');
-  const { spawned } = await spawnTsxProcess(
-    'server/boot/main.ts',
+  const { spawned } = await spawnNodeProcess(
+    ['--import', 'tsx', 'server/boot/main.ts'],
     { HOST: '127.0.0.1', ...env, PORT: String(options.port) },
     {
       what: `the production server on port ${options.port} to serve`,
@@ -205,6 +206,24 @@ export async function startServerProcess(env: Record<string, string>, options: {
     kill: spawned.kill,
     stop: spawned.stop,
   };
+}
+
+/**
+ * `next start` on 127.0.0.1:`port` as a child, with its own DATA_DIR: the serverless entry
+ * (Vercel), where `/api/v1/*` reaches the Hono app through the Next route handler and every module
+ * is Next's bundle, not the source. Needs a Next build in .next/. Resolves once Next says Ready.
+ */
+export async function startNextProcess(env: Record<string, string>, options: { port: number }): Promise<Omit<ServerProcess, 'workerId'>> {
+  if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('startNextProcess needs a Next production build: run `npx next build` first');
+  const nextBin = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
+  const { spawned } = await spawnNodeProcess([nextBin, 'start', '-p', String(options.port), '-H', '127.0.0.1'], { NEXT_TELEMETRY_DISABLED: '1', ...env }, {
+    what: `next start on port ${options.port} to be ready`,
+    line: (l) => typeof l.text === 'string' && l.text.includes('Ready in'),
+    timeoutMs: 60_000,
+    label: 'next',
+  });
+  const { child: _child, ...rest } = spawned;
+  return { ...rest, pid: spawned.child.pid ?? -1, port: options.port, url: `http://127.0.0.1:${options.port}` };
 }
 
 /** How an entry point ended (runToExit). */
