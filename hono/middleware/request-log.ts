@@ -13,7 +13,7 @@ export const requestLog = (): MiddlewareHandler<AppEnv> => async (c, next) => {
     status,
     durationMs: Math.round((performance.now() - start) * 10) / 10,
   };
-  const log = c.get('services').log;
+  const log = c.get('services').accessLog;
   if (status >= 500) log.error(line, 'request');
   else log.info(line, 'request');
 };

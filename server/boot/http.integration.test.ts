@@ -159,3 +159,35 @@ describe('the client address on the production server behind a trusted proxy (TR
     expect(await sessionIps(s)).toEqual(['198.51.100.20']);
   });
 });
+
+describe('request ids on the production server', () => {
+  let s: Served;
+  beforeAll(async () => {
+    s = await serve();
+  });
+  afterAll(() => s.close());
+
+  it('answers every request with an X-Request-Id: a new UUID, or the caller’s own when it is short and plain', async () => {
+    const fresh = await fetch(`${s.url}/api/v1/health`);
+    expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const again = await fetch(`${s.url}/api/v1/health`);
+    expect(again.headers.get('x-request-id')).not.toBe(fresh.headers.get('x-request-id'));
+
+    const traced = await fetch(`${s.url}/api/v1/health`, { headers: { 'x-request-id': 'trace-42' } });
+    expect(traced.headers.get('x-request-id')).toBe('trace-42');
+
+    for (const hostile of ['has spaces', 'a'.repeat(129), 'semi;colon']) {
+      const res = await fetch(`${s.url}/api/v1/health`, { headers: { 'x-request-id': hostile } });
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it('an error body names the same id as the header, exactly once in the header', async () => {
+    const answer = await rawRequest(s.port, requestHead('GET', '/api/v1/nope', { 'x-request-id': 'trace-404' }), { total: 0 });
+    expect(answer.status).toBe(404);
+    expect(answer.head.toLowerCase().split('x-request-id:').length - 1).toBe(1);
+    const res = await fetch(`${s.url}/api/v1/nope`, { headers: { 'x-request-id': 'trace-404' } });
+    expect(res.headers.get('x-request-id')).toBe('trace-404');
+    expect(((await res.json()) as { error: { requestId: string } }).error.requestId).toBe('trace-404');
+  });
+});

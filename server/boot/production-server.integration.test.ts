@@ -52,3 +52,21 @@ describe('the production server process facing hostile clients', () => {
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain('PREPROCESS_TICK_SECRET');
   });
 });
+
+describe('the access log of npm start', () => {
+  it('is batched, yet every request has its line once the server has stopped (SIGTERM)', async () => {
+    await ensureNextBuild();
+    const server = await startServerProcess({}, { port: await freePort() });
+    try {
+      const ids = Array.from({ length: 200 }, (_, i) => `access-${i}`);
+      for (const id of ids) expect((await fetch(`${server.url}/api/v1/health`, { headers: { 'x-request-id': id } })).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+    const logged = new Set(server.lines().filter((l) => l.msg === 'request').map((l) => l.requestId));
+    for (let i = 0; i < 200; i++) expect(logged.has(`access-${i}`), `access-${i}`).toBe(true);
+    // Written before the process said it stopped: a supervisor that waits for that line has them all.
+    const lines = server.lines();
+    expect(lines.findIndex((l) => l.msg === 'stopped')).toBeGreaterThan(lines.findLastIndex((l) => l.msg === 'request'));
+  }, NEXT_BUILD_TIMEOUT_MS + 180_000);
+});

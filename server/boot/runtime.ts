@@ -31,6 +31,8 @@ export const DEGRADED_TTL_SECONDS = 0.5;
 export interface Services {
   config: Config;
   log: Logger;
+  /** One line per API request (hono/middleware/request-log.ts): `log` unless the entry gives its own (npm start batches it). */
+  accessLog: Logger;
   database: DatabaseHandle;
   db: Database;
   auth: Auth;
@@ -58,6 +60,7 @@ export interface Services {
 
 export interface ServiceOverrides {
   log?: Logger;
+  accessLog?: Logger;
   database?: DatabaseHandle;
 }
 
@@ -160,6 +163,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     return {
       config,
       log,
+      accessLog: overrides.accessLog ?? log,
       database,
       db: database.db,
       auth,
