@@ -49,6 +49,21 @@ describe('public read cache across replicas', () => {
     expect((await b.api('/albums/cached')).status).toBe(200);
   });
 
+  it('a hit is the miss’s body byte for byte, holding only the documented fields', async () => {
+    await a.api(`/admin/albums/${albumId}`, { method: 'PATCH', cookie, json: { description: 'bytes' } });
+    const miss = await b.api('/albums/cached');
+    const hit = await b.api('/albums/cached');
+    expect(miss.headers.get('content-type')).toBe('application/json');
+    expect(hit.headers.get('content-type')).toBe('application/json');
+    const [missText, hitText] = [await miss.text(), await hit.text()];
+    expect(hitText).toBe(missText);
+    const body = JSON.parse(hitText) as { album: Record<string, unknown>; images: { items: Record<string, unknown>[] } };
+    expect(Object.keys(body.album).sort()).toEqual(['createdAt', 'description', 'id', 'imageCount', 'slug', 'title']);
+    expect(body.album.description).toBe('bytes');
+    const image = await b.api(`/images/${String(body.images.items[0]?.id)}`);
+    expect(await image.text()).toBe(await (await b.api(`/images/${String(body.images.items[0]?.id)}`)).text());
+  });
+
   it('with Redis gone: strict reads answer from PostgreSQL uncached, limits and invalidation fail closed with 503', async () => {
     await redis.kill();
     try {

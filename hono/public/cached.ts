@@ -1,13 +1,24 @@
-import type { Context } from 'hono';
+import type { Context, TypedResponse } from 'hono';
+import type { z } from 'zod';
 import type { AppEnv } from '../env';
 
 /**
- * Read-through the shared public cache (key = route + parameters); the response says
- * where it came from in X-Cache-Backend. Every admin write invalidates the namespace.
+ * Read-through the shared public cache (key = route + parameters) that answers with the
+ * response body itself: what is stored is the JSON the client gets (`schema` applied before
+ * storing), so a hit is sent as the stored bytes, not parsed, checked and serialised again.
+ * The response says where it came from in X-Cache-Backend. Every admin write invalidates the
+ * namespace.
  */
-export async function cached<T>(c: Context<AppEnv>, key: (string | number)[], load: () => Promise<T>): Promise<T> {
+export async function cachedJson<S extends z.ZodType>(
+  c: Context<AppEnv>,
+  key: (string | number)[],
+  schema: S,
+  load: () => Promise<z.input<S>>,
+): Promise<Response & TypedResponse<z.output<S>, 200, 'json'>> {
   const { cache, config } = c.get('services');
-  const result = await cache.public.getOrLoad(key, config.publicCacheTtlSeconds, load);
-  c.header('X-Cache-Backend', result.backend);
-  return result.value;
+  // 'response' marks entries holding the body as sent (older versions cached the unparsed value).
+  const result = await cache.public.getOrLoadJson(['response', ...key], config.publicCacheTtlSeconds, async () => schema.parse(await load()));
+  const response = c.body(result.json, 200, { 'Content-Type': 'application/json', 'X-Cache-Backend': result.backend });
+  // The body is the JSON of schema's output, written by encodeValue: typed as c.json would type it.
+  return response as unknown as Response & TypedResponse<z.output<S>, 200, 'json'>;
 }

@@ -3,7 +3,7 @@ import { getPublicAlbum, publicAlbumPage, publicPageQuery, publicSlugParam } fro
 import type { AppEnv } from '../env';
 import { errorResponses } from '../errors';
 import { json } from '../openapi';
-import { cached } from './cached';
+import { cachedJson } from './cached';
 
 export const getPublicAlbumRoute = createRoute({
   method: 'get',
@@ -17,6 +17,5 @@ export const getPublicAlbumRoute = createRoute({
 export const getPublicAlbumHandler: RouteHandler<typeof getPublicAlbumRoute, AppEnv> = async (c) => {
   const { slug } = c.req.valid('param');
   const q = c.req.valid('query');
-  const page = await cached(c, ['album', slug, q.cursor ?? '', q.limit], () => getPublicAlbum(c.get('services'), slug, q));
-  return c.json(publicAlbumPage.parse(page), 200);
+  return cachedJson(c, ['album', slug, q.cursor ?? '', q.limit], publicAlbumPage, () => getPublicAlbum(c.get('services'), slug, q));
 };

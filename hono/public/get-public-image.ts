@@ -4,7 +4,7 @@ import { idParam } from '../../server/shapes';
 import type { AppEnv } from '../env';
 import { errorResponses } from '../errors';
 import { json } from '../openapi';
-import { cached } from './cached';
+import { cachedJson } from './cached';
 
 export const getPublicImageRoute = createRoute({
   method: 'get',
@@ -17,5 +17,5 @@ export const getPublicImageRoute = createRoute({
 
 export const getPublicImageHandler: RouteHandler<typeof getPublicImageRoute, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
-  return c.json(imageDto.parse(await cached(c, ['image', id], () => getPublicImage(c.get('services'), id))), 200);
+  return cachedJson(c, ['image', id], imageDto, () => getPublicImage(c.get('services'), id));
 };

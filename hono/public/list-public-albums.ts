@@ -3,7 +3,7 @@ import { listPublicAlbums, publicAlbumList, publicPageQuery } from '../../server
 import type { AppEnv } from '../env';
 import { errorResponses } from '../errors';
 import { json } from '../openapi';
-import { cached } from './cached';
+import { cachedJson } from './cached';
 
 export const listPublicAlbumsRoute = createRoute({
   method: 'get',
@@ -16,6 +16,5 @@ export const listPublicAlbumsRoute = createRoute({
 
 export const listPublicAlbumsHandler: RouteHandler<typeof listPublicAlbumsRoute, AppEnv> = async (c) => {
   const q = c.req.valid('query');
-  const page = await cached(c, ['albums', q.cursor ?? '', q.limit], () => listPublicAlbums(c.get('services'), q));
-  return c.json(publicAlbumList.parse(page), 200);
+  return cachedJson(c, ['albums', q.cursor ?? '', q.limit], publicAlbumList, () => listPublicAlbums(c.get('services'), q));
 };

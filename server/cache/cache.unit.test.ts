@@ -80,6 +80,21 @@ describe('local mode', () => {
     await expect(cache.set(['u'], undefined, 60)).rejects.toThrow(/undefined cannot be cached/);
   });
 
+  it('getOrLoadJson: the text is serialised once on a miss and comes back as the same text on a hit, after invalidation loaded again', async () => {
+    const { manager } = localManager();
+    const cache = manager.cache('public');
+    let loads = 0;
+    const load = async () => ({ n: ++loads, at: new Date('2024-01-02T03:04:05.000Z') });
+    const miss = await cache.getOrLoadJson(['j'], 60, load);
+    expect(miss).toEqual({ json: '{"n":1,"at":"2024-01-02T03:04:05.000Z"}', backend: 'local', hit: false });
+    expect(await cache.getOrLoadJson(['j'], 60, load)).toEqual({ ...miss, hit: true });
+    // The same entry seen through getOrLoad: one store, two views of it.
+    expect((await cache.getOrLoad(['j'], 60, load)).value).toEqual({ n: 1, at: '2024-01-02T03:04:05.000Z' });
+    await cache.invalidateAll();
+    expect(await cache.getOrLoadJson(['j'], 60, load)).toEqual({ json: '{"n":2,"at":"2024-01-02T03:04:05.000Z"}', backend: 'local', hit: false });
+    await expect(cache.getOrLoadJson(['u'], 60, async () => undefined)).rejects.toThrow(/undefined cannot be cached/);
+  });
+
   it('evicts the least recently used entry at max entries', async () => {
     const { manager } = localManager({ localMaxEntries: 3 });
     const cache = manager.cache('public');

@@ -82,16 +82,34 @@ export class NamespaceCache implements Cache {
   }
 
   async getOrLoad<T>(key: CacheKey, ttlSeconds: number, load: () => Promise<T>, options?: { parse?: Parser<T> }) {
+    return this.readThrough<T>(key, ttlSeconds, { parse: options?.parse }, async () => normalize(await load(), options?.parse));
+  }
+
+  async getOrLoadJson(key: CacheKey, ttlSeconds: number, load: () => Promise<unknown>) {
+    const { value: json, backend, hit } = await this.readThrough<string>(key, ttlSeconds, { raw: true }, async () => {
+      const text = encodeValue(await load());
+      return { value: text, json: text };
+    });
+    return { json, backend, hit };
+  }
+
+  /** Read, else load and write back under the generation the read saw; `raw` reads the stored text as it is. */
+  private async readThrough<T>(
+    key: CacheKey,
+    ttlSeconds: number,
+    reading: { parse?: Parser<T>; raw?: boolean },
+    load: () => Promise<{ value: T; json: string | undefined }>,
+  ) {
     const ttlMs = toMs(ttlSeconds, 'ttlSeconds');
     let read: ReadResult<T>;
     try {
-      read = await this.read(key, options?.parse);
+      read = await this.read(key, reading.parse, reading.raw);
     } catch (error) {
       if (!(error instanceof CacheBackendUnavailableError)) throw error;
-      return { value: normalize(await load(), options?.parse).value, backend: 'none' as const, hit: false };
+      return { value: (await load()).value, backend: 'none' as const, hit: false };
     }
     if (read.value !== undefined) return { value: read.value, backend: read.backend, hit: true };
-    const loaded = normalize(await load(), options?.parse);
+    const loaded = await load();
     if (loaded.json === undefined) return { value: loaded.value, backend: read.backend, hit: false };
     try {
       const { backend } = await this.write(key, loaded.json, ttlMs, read.token);
@@ -125,7 +143,7 @@ export class NamespaceCache implements Cache {
     return { namespace, mode, backend, degraded, hits: this.hits, misses: this.misses, payloadErrors: this.payloadErrors };
   }
 
-  private async read<T>(key: CacheKey, parse: Parser<T> | undefined): Promise<ReadResult<T>> {
+  private async read<T>(key: CacheKey, parse: Parser<T> | undefined, raw = false): Promise<ReadResult<T>> {
     const { keys, local } = this.deps;
     const valueKey = keys.value(key);
     const found = await this.route(
@@ -137,7 +155,8 @@ export class NamespaceCache implements Cache {
       },
       (backend): Found => ({ json: local.get(valueKey), malformed: false, backend, token: { kind: 'local', generation: local.generation() } }),
     );
-    const decoded = found.json === undefined ? undefined : decodeValue(found.json, parse);
+    // Raw: only ever written by encodeValue, so the text goes out as it is, not parsed and re-serialised.
+    const decoded = found.json === undefined ? undefined : raw ? { ok: true as const, value: found.json as T } : decodeValue(found.json, parse);
     if (found.malformed || decoded?.ok === false) {
       this.payloadError();
       await this.dropBadValue(valueKey, found.backend);

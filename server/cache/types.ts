@@ -48,6 +48,11 @@ export interface Cache {
     load: () => Promise<T>,
     options?: { parse?: Parser<T> },
   ): Promise<{ value: T; backend: CacheBackend | 'none'; hit: boolean }>;
+  /**
+   * getOrLoad for a value a response sends as JSON: a hit is the stored text as it is, never
+   * parsed and re-serialised; a miss stores and returns what load() gives, serialised once.
+   */
+  getOrLoadJson(key: CacheKey, ttlSeconds: number, load: () => Promise<unknown>): Promise<{ json: string; backend: CacheBackend | 'none'; hit: boolean }>;
   /** Fixed-window counter: the count after this hit and the ms left in the window. Strict + Redis away throws. */
   increment(key: CacheKey, windowSeconds: number): Promise<{ count: number; resetMs: number; backend: CacheBackend }>;
   stats(): CacheStats;
