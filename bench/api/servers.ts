@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { errorText } from '../lib/format';
+import { npmCli } from '../footprint/processes';
 import { makeTempDir, ProcessGroup, ROOT, sleep, TSX_CLI } from '../lib/process';
 
 const NEXT_BIN = 'node_modules/next/dist/bin/next';
@@ -38,15 +39,15 @@ export function targets(redisUrl: (db: number) => string): Target[] {
   return [
     {
       name: 'production-server',
-      what: 'npm start: server/boot/main.ts, node:http → Hono; default LOG_LEVEL (info)',
-      args: () => [TSX_CLI, 'server/boot/main.ts'],
+      what: 'npm start (compiled dist/server/main.js), node:http → Hono; default LOG_LEVEL (info)',
+      args: () => [npmCli(), 'start'],
       env: (port) => ({ PORT: String(port), HOST, ...production(1) }),
       logs: true,
     },
     {
       name: 'production-server-quiet',
       what: 'the same with LOG_LEVEL=silent (no access log)',
-      args: () => [TSX_CLI, 'server/boot/main.ts'],
+      args: () => [npmCli(), 'start'],
       env: (port) => ({ PORT: String(port), HOST, ...production(2) }),
     },
     {
