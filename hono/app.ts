@@ -19,7 +19,7 @@ import { invalidatePublic } from './middleware/invalidate-public';
 import { httpMetrics, markUnmatched } from './middleware/metrics';
 import { clientIp, rateLimit } from './middleware/rate-limit';
 import { rejectControlChars } from './middleware/reject-control-chars';
-import { requestId } from './middleware/request-id';
+import { requestContext } from './middleware/request-context';
 import { requestLog } from './middleware/request-log';
 import { sameOrigin } from './middleware/same-origin';
 import { registerKeySchemes, withAdminSecurity } from './openapi-security';
@@ -55,14 +55,11 @@ function requestBodyLimit(config: Config, method: string, path: string): BodyLim
 export function createApp(services: Services) {
   const app = createRouter().basePath(API_BASE);
   app.use('*', httpMetrics(`${API_BASE}${METRICS_PATH}`));
-  app.use('*', requestId());
-  app.use('*', async (c, next) => {
-    c.set('services', services);
-    await next();
-  });
+  app.use('*', requestContext(services));
   app.use('*', requestLog());
   app.use('*', rejectControlChars());
-  app.use('*', bodyLimit((c) => requestBodyLimit(services.config, c.req.method, c.req.path)));
+  // Only methods that carry a body: GET and HEAD do not pass through it at all.
+  app.on(['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], '*', bodyLimit((c) => requestBodyLimit(services.config, c.req.method, c.req.path)));
   // Registered before any admin route, so it runs first for every one of them.
   // Form posts (multipart uploads) from another site are refused before the session is read;
   // requests with an API key skip that check (no form can send one).

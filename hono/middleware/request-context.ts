@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
+import type { Services } from '../../server/boot';
 import type { AppEnv } from '../env';
 
 const MAX_LENGTH = 128;
@@ -10,11 +11,13 @@ const PLAIN = /^[\w\-=]+$/;
 type NodeBindings = { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
 
 /**
- * Accepts a caller's X-Request-Id when it is short and plain, else makes a UUID, and answers
- * with it. On node:http the header is read from and set on the node objects: going through the
- * Fetch API's Headers would build them for every request (a measurable share of a cached read).
+ * What every handler reads from the context, set in one middleware (each layer costs every
+ * request): the services, and the request id — the caller's X-Request-Id when it is short and
+ * plain, else a new UUID — which the answer carries. On node:http the header is read from and
+ * set on the node objects: going through the Fetch API's Headers would build them per request.
  */
-export const requestId = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+export const requestContext = (services: Services): MiddlewareHandler<AppEnv> => async (c, next) => {
+  c.set('services', services);
   const node = c.env as NodeBindings;
   const sent = node?.incoming ? node.incoming.headers['x-request-id'] : c.req.header('x-request-id');
   const id = typeof sent === 'string' && sent.length > 0 && sent.length <= MAX_LENGTH && PLAIN.test(sent) ? sent : randomUUID();
