@@ -63,13 +63,18 @@ function inTurn<T>(work: () => Promise<T>): Promise<T> {
   return result;
 }
 
-const encode = (raw: Raw, format: VariantFormat): Promise<Buffer> => {
+const encode = (raw: Raw, format: VariantFormat, signal?: AbortSignal): Promise<Buffer> => {
   const work = () => ENCODERS[format](rawInput(raw)).toBuffer();
-  return format === 'avif' && raw.width * raw.height > LARGE_AVIF_PIXELS ? inTurn(work) : work();
+  if (format !== 'avif' || raw.width * raw.height <= LARGE_AVIF_PIXELS) return work();
+  // A job cancelled while it waited for its turn does not encode.
+  return inTurn(() => {
+    abortIfNeeded(signal);
+    return work();
+  });
 };
 
-const encodeAll = (raw: Raw): Promise<DevelopedVariant[]> =>
-  Promise.all(VARIANT_FORMATS.map(async (format) => ({ width: raw.width, height: raw.height, format, data: await encode(raw, format) })));
+const encodeAll = (raw: Raw, signal?: AbortSignal): Promise<DevelopedVariant[]> =>
+  Promise.all(VARIANT_FORMATS.map(async (format) => ({ width: raw.width, height: raw.height, format, data: await encode(raw, format, signal) })));
 
 const toRaw = (result: { data: Buffer; info: OutputInfo }): Raw => ({
   data: result.data,
@@ -145,7 +150,7 @@ export async function developRest(original: Buffer, thumbnail: DevelopedThumbnai
     for (const target of thumbnail.remainingWidths) {
       abortIfNeeded(options.signal);
       if (target !== source.width) source = toRaw(await rawInput(source).resize({ width: target }).raw().toBuffer({ resolveWithObject: true }));
-      variants.push(...(await encodeAll(source)));
+      variants.push(...(await encodeAll(source, options.signal)));
     }
   }
   return {
