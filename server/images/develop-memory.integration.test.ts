@@ -23,11 +23,27 @@ describe('developing a large photo', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  const probe = async (widths: string, copies = 1) => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'server/testing/develop-probe.ts', file, '200000000', widths, String(copies)], {
+      cwd: process.cwd(),
+      env: { ...process.env, MALLOC_ARENA_MAX: '2' }, // as npm start and the image run it
+    });
+    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { grewBytes: number; width: number; height: number; variants: number[] };
+  };
+
   it('grows the process by far less than the decoded bitmap', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'server/testing/develop-probe.ts', file, '200000000', '320,640'], { cwd: process.cwd() });
-    const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { grewBytes: number; width: number; height: number; variants: number[] };
+    const result = await probe('320,640');
     expect(result).toMatchObject({ width: 8660, height: 5774, variants: [320, 320, 640, 640] });
     const bitmap = 8660 * 5774 * 3;
     expect(result.grewBytes, `grew ${Math.round(result.grewBytes / MB)} MB for a ${Math.round(bitmap / MB)} MB bitmap`).toBeLessThan(bitmap / 2);
+  });
+
+  // libaom takes ~130 MB to encode a 2560 px AVIF: two jobs at once (PREPROCESS_CONCURRENCY=2)
+  // must not hold two encoders, or the peak nearly doubles.
+  it('two jobs at once grow the process by much less than twice one job', async () => {
+    const one = await probe('320,2560');
+    const two = await probe('320,2560', 2);
+    expect(two.variants).toEqual([320, 320, 2560, 2560]);
+    expect(two.grewBytes, `one job grew ${Math.round(one.grewBytes / MB)} MB, two at once ${Math.round(two.grewBytes / MB)} MB`).toBeLessThan(one.grewBytes * 1.5);
   });
 });

@@ -49,8 +49,32 @@ type Raw = { data: Buffer; width: number; height: number; channels: 1 | 2 | 3 | 
 
 const rawInput = (raw: Raw) => sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
 
-const encodeAll = (raw: Raw): Promise<DevelopedVariant[]> =>
-  Promise.all(VARIANT_FORMATS.map(async (format) => ({ width: raw.width, height: raw.height, format, data: await ENCODERS[format](rawInput(raw)).toBuffer() })));
+/**
+ * Above this size an AVIF encode takes libaom ~75 MB (1920 px) to ~130 MB (2560 px), several
+ * times the frame itself; such encodes take turns within the process, so jobs running at once
+ * (PREPROCESS_CONCURRENCY) never add up their encoders' memory. WebP, decoding and the smaller
+ * AVIF variants run alongside.
+ */
+const LARGE_AVIF_PIXELS = 1_000_000;
+let avifTurn: Promise<unknown> = Promise.resolve();
+function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  const result = avifTurn.then(work);
+  avifTurn = result.catch(() => undefined);
+  return result;
+}
+
+const encode = (raw: Raw, format: VariantFormat, signal?: AbortSignal): Promise<Buffer> => {
+  const work = () => ENCODERS[format](rawInput(raw)).toBuffer();
+  if (format !== 'avif' || raw.width * raw.height <= LARGE_AVIF_PIXELS) return work();
+  // A job cancelled while it waited for its turn does not encode.
+  return inTurn(() => {
+    abortIfNeeded(signal);
+    return work();
+  });
+};
+
+const encodeAll = (raw: Raw, signal?: AbortSignal): Promise<DevelopedVariant[]> =>
+  Promise.all(VARIANT_FORMATS.map(async (format) => ({ width: raw.width, height: raw.height, format, data: await encode(raw, format, signal) })));
 
 const toRaw = (result: { data: Buffer; info: OutputInfo }): Raw => ({
   data: result.data,
@@ -126,7 +150,7 @@ export async function developRest(original: Buffer, thumbnail: DevelopedThumbnai
     for (const target of thumbnail.remainingWidths) {
       abortIfNeeded(options.signal);
       if (target !== source.width) source = toRaw(await rawInput(source).resize({ width: target }).raw().toBuffer({ resolveWithObject: true }));
-      variants.push(...(await encodeAll(source)));
+      variants.push(...(await encodeAll(source, options.signal)));
     }
   }
   return {
