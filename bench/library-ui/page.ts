@@ -1,0 +1,39 @@
+/* What bench:library-ui measures in the page: long tasks, the JS heap, tiles in the DOM, API calls. */
+import type { CDPSession, Page } from '@playwright/test';
+
+/** Installed before the page's scripts: every long task with its start time. */
+export const PROBE = () => {
+  const w = window as unknown as { __long: { at: number; ms: number }[] };
+  w.__long = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) w.__long.push({ at: entry.startTime, ms: entry.duration });
+  }).observe({ type: 'longtask', buffered: true });
+};
+
+/** The longest task that started after `since` (page time, ms). */
+export const longestSince = (page: Page, since: number) =>
+  page.evaluate((t) => Math.max(0, ...(window as unknown as { __long: { at: number; ms: number }[] }).__long.filter((l) => l.at >= t).map((l) => l.ms)), since);
+
+export const pageNow = (page: Page) => page.evaluate(() => performance.now());
+export const tilesInDom = (page: Page) => page.locator('ul.vgrid > li').count();
+
+/** Used JS heap after a full GC (CDP), so the figure is what the page keeps, not garbage. */
+export async function heapBytes(cdp: CDPSession): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+}
+
+/** Every admin images list request and the photos each answered with. */
+export function watchListRequests(page: Page) {
+  const log: { url: string; items: number }[] = [];
+  page.on('response', async (res) => {
+    if (!res.url().includes('/api/v1/admin/images?')) return;
+    const body = (await res.json().catch(() => ({ items: [] }))) as { items?: unknown[] };
+    log.push({ url: res.url(), items: body.items?.length ?? 0 });
+  });
+  return {
+    mark: () => log.length,
+    since: (mark: number) => log.slice(mark),
+  };
+}
