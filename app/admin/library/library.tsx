@@ -46,7 +46,9 @@ export function Library(params: LibraryParams) {
   const orderName = byTaken ? 'date taken' : 'upload date';
 
   function navigate(changes: Partial<LibraryParams>) {
-    const next = { ...params, ...changes };
+    // The search box's text goes along: a filter picked right after typing keeps it.
+    const next = { ...params, q: search.trim(), ...changes };
+    if (changes.at === '') setMonth('');
     const query = new URLSearchParams(Object.entries(next).filter(([, v]) => v) as [Name, string][]).toString();
     // Every change starts the grid over, at the top.
     startTransition(() => router.replace(query ? `/admin/library?${query}` : '/admin/library'));
@@ -94,8 +96,11 @@ export function Library(params: LibraryParams) {
           <input type="month" value={month} onChange={(e) => setMonth(e.target.value)} />
         </label>
         <button type="submit" className="secondary" disabled={!month}>Jump</button>
+        {/* Back to newest rather than a backward cursor: a jump starts a new window, and what
+            is newer than it is one click (or another jump) away, with the scrollbar meaning
+            "from this month back" and no rows shifting in above the one being looked at. */}
         {params.at && (
-          <button type="button" className="secondary" onClick={() => { setMonth(''); navigate({ at: '' }); }}>
+          <button type="button" className="secondary" onClick={() => navigate({ at: '' })}>
             Back to newest
           </button>
         )}
