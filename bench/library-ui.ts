@@ -5,7 +5,8 @@
  * as `npm start` runs it (default settings, default log level), opens /admin/library in
  * Chromium at 1366×900 and prints: time to first tiles, tiles in the DOM, JS heap, the longest
  * main-thread task while scrolling through BENCH_LIBRARY_UI_SCROLL photos (default 5,000) and
- * while jumping by date, and the API requests each step made. Also: the dashboard's server
+ * while jumping by date, the layout shift in each step (target 0: fixed-size cells), and the
+ * API requests each step made. Also: the dashboard's server
  * time at this size, and EXPLAIN of the jump query (no sequential scan over images).
  * Speed is reported, never asserted; the exit code is non-zero only if a step fails.
  */
@@ -17,7 +18,7 @@ import { createTestDatabase, type TestDatabase } from '../server/testing/db';
 import { ensureNextBuild, freePorts, HOST } from './api/servers';
 import { openPostgres } from './library/database';
 import { libraryStatements } from './library/generate';
-import { heapBytes, longestSince, pageNow, PROBE, tilesInDom, watchListRequests } from './library-ui/page';
+import { heapBytes, longestSince, pageNow, PROBE, shiftSince, tilesInDom, watchListRequests } from './library-ui/page';
 import { positiveIntegerFromEnv } from './lib/env';
 import { fmt, table } from './lib/format';
 import { makeTempDir, ProcessGroup, removeTempDirs, ROOT, sleep, stopProcessGroups } from './lib/process';
@@ -105,7 +106,7 @@ async function main(): Promise<number> {
     await page.goto(`${server.base}/admin/library`, { waitUntil: 'commit' });
     const firstTiles = await page.waitForFunction(() => document.querySelector('ul.vgrid > li a') && performance.now(), undefined, { polling: 'raf', timeout: 60_000 }).then((h) => h.jsonValue() as Promise<number>);
     await sleep(500);
-    rows.push(['open /admin/library', `${fmt(firstTiles)} ms to first tiles`, String(await tilesInDom(page)), fmt((await heapBytes(cdp)) / 2 ** 20, 1), fmt(await longestSince(page, 0)), summary(requests.since(0))]);
+    rows.push(['open /admin/library', `${fmt(firstTiles)} ms to first tiles`, String(await tilesInDom(page)), fmt((await heapBytes(cdp)) / 2 ** 20, 1), fmt(await longestSince(page, 0)), fmt(await shiftSince(page, 0), 3), summary(requests.since(0))]);
 
     // 2. Scroll a long way: a screen at a time, every frame, until SCROLL photos are loaded.
     let mark = requests.mark();
@@ -118,7 +119,7 @@ async function main(): Promise<number> {
       if (performance.now() - scrollStart > 600_000) throw new Error(`scrolling: only ${loaded} photos after 10 min`);
     }
     await sleep(500);
-    rows.push([`scroll through ${fmt(SCROLL)} photos`, `${fmt((performance.now() - scrollStart) / 1000, 1)} s`, String(await tilesInDom(page)), fmt((await heapBytes(cdp)) / 2 ** 20, 1), fmt(await longestSince(page, t0)), summary(requests.since(mark))]);
+    rows.push([`scroll through ${fmt(SCROLL)} photos`, `${fmt((performance.now() - scrollStart) / 1000, 1)} s`, String(await tilesInDom(page)), fmt((await heapBytes(cdp)) / 2 ** 20, 1), fmt(await longestSince(page, t0)), fmt(await shiftSince(page, t0), 3), summary(requests.since(mark))]);
 
     // 3. Jump by upload month, from the top; then by month taken within a date range.
     for (const [label, url, input, expected] of [
@@ -134,16 +135,16 @@ async function main(): Promise<number> {
       await page.getByRole('button', { name: 'Jump', exact: true }).click();
       const shown = await positionReads(page, expected);
       await sleep(300);
-      rows.push([label, `${fmt(shown - t0)} ms to its tiles`, String(await tilesInDom(page)), fmt((await heapBytes(cdp)) / 2 ** 20, 1), fmt(await longestSince(page, t0)), summary(requests.since(mark))]);
+      rows.push([label, `${fmt(shown - t0)} ms to its tiles`, String(await tilesInDom(page)), fmt((await heapBytes(cdp)) / 2 ** 20, 1), fmt(await longestSince(page, t0)), fmt(await shiftSince(page, t0), 3), summary(requests.since(mark))]);
     }
   } finally {
     await browser.close();
   }
 
-  console.log(table(['step', 'time', 'tiles in DOM', 'JS heap MiB', 'longest task ms', 'list API requests'], rows));
+  console.log(table(['step', 'time', 'tiles in DOM', 'JS heap MiB', 'longest task ms', 'layout shift', 'list API requests'], rows));
   const sorted = [...dashboardMs].sort((a, b) => a - b);
   console.log(`dashboard /admin at ${fmt(IMAGES)} photos: median ${fmt(sorted[5] ?? 0)} ms, max ${fmt(sorted.at(-1) ?? 0)} ms over 10 loads (server render; counts from statistics past 10,000 per status, no count(*) over images)`);
-  console.log('targets (issue 12, point 2): a bounded DOM (a few screens of tiles, whatever was loaded), the jump made with one request (no walk through newer pages), no count(*) over images per dashboard view; no figure in ms is given by the issue');
+  console.log('targets (issue 12, point 2): layout shift 0 (fixed-size cells, placeholders first), a bounded DOM (a few screens of tiles, whatever was loaded), the jump made with one request (no walk through newer pages), no count(*) over images per dashboard view; no figure in ms is given by the issue');
   const seq = plans.some((p) => /Seq Scan on images\b/.test(p));
   console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of the jump queries${seq ? ' — !!! SEQ SCAN ON images' : ' — index scans, no sequential scan over images'}:`);
   for (const p of plans) console.log(p.replace(/^/gm, '    '), '\n');

@@ -1,14 +1,24 @@
 /* What bench:library-ui measures in the page: long tasks, the JS heap, tiles in the DOM, API calls. */
 import type { CDPSession, Page } from '@playwright/test';
 
-/** Installed before the page's scripts: every long task with its start time. */
+/** Installed before the page's scripts: every long task and every layout shift, with start times. */
 export const PROBE = () => {
-  const w = window as unknown as { __long: { at: number; ms: number }[] };
+  const w = window as unknown as { __long: { at: number; ms: number }[]; __shifts: { at: number; value: number }[] };
   w.__long = [];
+  w.__shifts = [];
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) w.__long.push({ at: entry.startTime, ms: entry.duration });
   }).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+      if (!entry.hadRecentInput) w.__shifts.push({ at: entry.startTime, value: entry.value });
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
 };
+
+/** Layout shift (the CLS sum, no session windows) of shifts that started after `since`. */
+export const shiftSince = (page: Page, since: number) =>
+  page.evaluate((t) => (window as unknown as { __shifts: { at: number; value: number }[] }).__shifts.filter((s) => s.at >= t).reduce((n, s) => n + s.value, 0), since);
 
 /** The longest task that started after `since` (page time, ms). */
 export const longestSince = (page: Page, since: number) =>
