@@ -18,7 +18,7 @@ import { createTestDatabase, type TestDatabase } from '../server/testing/db';
 import { ensureNextBuild, freePorts, HOST } from './api/servers';
 import { openPostgres } from './library/database';
 import { libraryStatements } from './library/generate';
-import { heapBytes, longestSince, pageNow, PROBE, shiftSince, tilesInDom, watchListRequests } from './library-ui/page';
+import { heapBytes, longestSince, pageNow, PROBE, largestShifts, shiftSince, tilesInDom, watchListRequests } from './library-ui/page';
 import { positiveIntegerFromEnv } from './lib/env';
 import { fmt, table } from './lib/format';
 import { makeTempDir, ProcessGroup, removeTempDirs, ROOT, sleep, stopProcessGroups } from './lib/process';
@@ -92,6 +92,7 @@ async function main(): Promise<number> {
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'] });
   const rows: string[][] = [];
+  let shifts: { at: number; value: number; what: string }[] = [];
   try {
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: 'UTC' });
     const host = new URL(server.base).hostname;
@@ -121,6 +122,8 @@ async function main(): Promise<number> {
     await sleep(500);
     rows.push([`scroll through ${fmt(SCROLL)} photos`, `${fmt((performance.now() - scrollStart) / 1000, 1)} s`, String(await tilesInDom(page)), fmt((await heapBytes(cdp)) / 2 ** 20, 1), fmt(await longestSince(page, t0)), fmt(await shiftSince(page, t0), 3), summary(requests.since(mark))]);
 
+    shifts = await largestShifts(page, 5);
+
     // 3. Jump by upload month, from the top; then by month taken within a date range.
     for (const [label, url, input, expected] of [
       [`jump to ${month} (uploaded)`, '/admin/library', 'Jump to month (upload date)', `Uploaded ${monthName}`],
@@ -145,6 +148,7 @@ async function main(): Promise<number> {
   const sorted = [...dashboardMs].sort((a, b) => a - b);
   console.log(`dashboard /admin at ${fmt(IMAGES)} photos: median ${fmt(sorted[5] ?? 0)} ms, max ${fmt(sorted.at(-1) ?? 0)} ms over 10 loads (server render; counts from statistics past 10,000 per status, no count(*) over images)`);
   console.log('targets (issue 12, point 2): layout shift 0 (fixed-size cells, placeholders first), a bounded DOM (a few screens of tiles, whatever was loaded), the jump made with one request (no walk through newer pages), no count(*) over images per dashboard view; no figure in ms is given by the issue');
+  if (shifts.length) console.log(`largest layout shifts (opening and scrolling):\n${shifts.map((s) => `  ${fmt(s.value, 4)} at ${fmt(s.at)} ms: ${s.what}`).join('\n')}`);
   const seq = plans.some((p) => /Seq Scan on images\b/.test(p));
   console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of the jump queries${seq ? ' — !!! SEQ SCAN ON images' : ' — index scans, no sequential scan over images'}:`);
   for (const p of plans) console.log(p.replace(/^/gm, '    '), '\n');

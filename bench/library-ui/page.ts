@@ -3,15 +3,17 @@ import type { CDPSession, Page } from '@playwright/test';
 
 /** Installed before the page's scripts: every long task and every layout shift, with start times. */
 export const PROBE = () => {
-  const w = window as unknown as { __long: { at: number; ms: number }[]; __shifts: { at: number; value: number }[] };
+  const w = window as unknown as { __long: { at: number; ms: number }[]; __shifts: { at: number; value: number; what: string }[] };
   w.__long = [];
   w.__shifts = [];
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) w.__long.push({ at: entry.startTime, ms: entry.duration });
   }).observe({ type: 'longtask', buffered: true });
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
-      if (!entry.hadRecentInput) w.__shifts.push({ at: entry.startTime, value: entry.value });
+    type Source = { node?: Node | null; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly };
+    for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean; sources: Source[] })[]) {
+      const what = entry.sources.map((s) => `${s.node instanceof Element ? `${s.node.tagName.toLowerCase()}.${s.node.className}` : s.node?.nodeName}: y ${Math.round(s.previousRect.y)}→${Math.round(s.currentRect.y)}, h ${Math.round(s.previousRect.height)}→${Math.round(s.currentRect.height)}`);
+      if (!entry.hadRecentInput) w.__shifts.push({ at: entry.startTime, value: entry.value, what: what.join('; ') });
     }
   }).observe({ type: 'layout-shift', buffered: true });
 };
@@ -47,3 +49,7 @@ export function watchListRequests(page: Page) {
     since: (mark: number) => log.slice(mark),
   };
 }
+
+/** The largest layout shifts so far, with what moved: for finding the cause when the sum is not 0. */
+export const largestShifts = (page: Page, count: number) =>
+  page.evaluate((n) => [...(window as unknown as { __shifts: { at: number; value: number; what: string }[] }).__shifts].sort((a, b) => b.value - a.value).slice(0, n), count);
