@@ -74,9 +74,11 @@ export function ImageGrid({ query, filtered }: Props) {
   const shown = items ?? [];
   return (
     <>
-      <p className="grid-position small muted" data-testid="grid-position">
-        {shown.length === 0 ? '' : topDate ? `${byTaken ? 'Taken' : 'Uploaded'} ${monthFormat.format(new Date(topDate))}` : 'No date taken'}
-      </p>
+      <div className="grid-position small muted">
+        <span data-testid="grid-position">{shown.length === 0 ? '' : topDate ? `${byTaken ? 'Taken' : 'Uploaded'} ${monthFormat.format(new Date(topDate))}` : 'No date taken'}</span>
+        {/* Up here, not under the grid: a line below a growing grid would move at every page. */}
+        <span role="status">{loadingMore ? 'Loading more…' : ''}</span>
+      </div>
       {items === null && !error && <p className="muted">Loading…</p>}
       {items?.length === 0 &&
         (filtered ? (
@@ -106,9 +108,11 @@ export function ImageGrid({ query, filtered }: Props) {
         </ul>
       </div>
       {error && <p className="error" role="alert">{error}</p>}
-      <p className="muted small grid-end" role="status">
-        {loadingMore ? 'Loading more…' : hasMore ? '' : shown.length > 0 ? `End of the list: ${shown.length.toLocaleString('en-US')} photos shown` : ''}
-      </p>
+      {!hasMore && shown.length > 0 && (
+        <p className="muted small grid-end" role="status">
+          End of the list: {shown.length.toLocaleString('en-US')} photos shown
+        </p>
+      )}
     </>
   );
 }
