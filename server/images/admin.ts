@@ -17,6 +17,10 @@ export const listImagesInput = z.object({
   q: z.string().trim().min(1).max(100).optional().meta({ description: 'Photos whose title contains this text (case-insensitive)' }),
   takenFrom: z.iso.datetime({ offset: true }).optional().meta({ description: 'Photos taken at or after this time; a date range orders the page by time taken, newest first' }),
   takenTo: z.iso.datetime({ offset: true }).optional().meta({ description: 'Photos taken at or before this time' }),
+  before: z.iso
+    .datetime({ offset: true, error: 'before must be an ISO 8601 time with an offset, e.g. 2024-03-31T23:59:59Z' })
+    .optional()
+    .meta({ description: 'Jump by date: start the list at photos from this time or earlier, in its order (uploaded, or taken when a date range is given); page on with the cursor' }),
   ...pageQuery(40).shape,
 });
 export type ListImagesInput = z.input<typeof listImagesInput>;
@@ -71,6 +75,8 @@ export async function listImages(ctx: Pick<ImagesContext, 'db'>, input: ListImag
     q.q ? ilike(images.title, likeContains(q.q)) : undefined,
     q.takenFrom ? gte(images.takenAt, new Date(q.takenFrom)) : undefined,
     q.takenTo ? lte(images.takenAt, new Date(q.takenTo)) : undefined,
+    // A bound on the order's own key: the same index scan, started at that time instead of the newest.
+    q.before ? lte(key, new Date(q.before)) : undefined,
     q.cursor ? sql`(${key}, ${id}) < (select ${sql.raw(byTaken ? 'taken_at' : 'created_at')}, id from images where id = ${q.cursor})` : undefined,
   ];
   let query = ctx.db.select({ image: images }).from(images).$dynamic();

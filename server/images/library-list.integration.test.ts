@@ -91,6 +91,16 @@ describe.each(['pglite', 'postgres'] as const)('the admin library list on %s', (
     await db.update(images).set({ takenAt: null }).where(eq(images.id, 'p12'));
   });
 
+  it('jumps by date: `before` starts the list at that time in its order and pages on by cursor', async () => {
+    // Upload order: p05 was uploaded at 00:04, so the list starts there, not at the newest.
+    expect(await allPages({ before: '2024-01-01T00:04:30Z' }, 2)).toEqual([['p05', 'p04'], ['p03', 'p02'], ['p01']]);
+    // With a date range the order is time taken, and so is the jump.
+    expect((await allPages({ takenFrom: '2020-01-01T00:00:00Z', before: '2020-01-03T12:00:00Z' }, 10)).flat()).toEqual(['p03', 'p02', 'p01']);
+    // Combined with a filter; bound included.
+    expect((await allPages({ status: 'failed', before: '2024-01-01T00:01:00Z' }, 10)).flat()).toEqual(['p02', 'p01']);
+    expect(await allPages({ before: '2023-12-31T00:00:00Z' }, 10)).toEqual([[]]);
+  });
+
   it('combines filters', async () => {
     expect((await listImages({ db }, { albumId: 'a', q: 'sunset', status: 'ready' })).items.map((i) => i.id)).toEqual(['p07']);
   });

@@ -1,36 +1,56 @@
 'use client';
-import Link from 'next/link';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { api, call } from '../../_lib/api';
 import { type AdminImage, errorMessage, type ImageStatus, isDeveloping, isNotFound } from '../../_lib/library';
 import { useLoad } from '../../_lib/use-load';
 import { usePolling } from '../../_lib/use-polling';
-import { ImageTile } from './image-tile';
 
-const PAGE = 40;
+/** One request's worth: the API's maximum, so a long scroll makes as few requests as it can. */
+export const PAGE = 100;
 /** At most this many developing images are re-fetched per 2 s tick. */
 const POLL_MAX = 40;
 
-interface Props {
+/** What the grid shows: the filters and, when jumping by date, where the window starts. */
+export interface LibraryQuery {
   status: ImageStatus | '';
   albumId: string;
-  filtered: boolean;
+  q: string;
+  /** ISO times; a date range orders the list by time taken. */
+  takenFrom: string;
+  takenTo: string;
+  /** Jump by date: the window starts at photos from this time or earlier (ISO). */
+  before: string;
 }
 
-const loadPage = (status: ImageStatus | '', albumId: string, cursor?: string) =>
-  call(api.admin.images.$get({ query: { limit: PAGE, status: status || undefined, albumId: albumId || undefined, cursor } }));
+const loadPage = (query: LibraryQuery, cursor?: string) =>
+  call(
+    api.admin.images.$get({
+      query: {
+        limit: PAGE,
+        status: query.status || undefined,
+        albumId: query.albumId || undefined,
+        q: query.q || undefined,
+        takenFrom: query.takenFrom || undefined,
+        takenTo: query.takenTo || undefined,
+        before: query.before || undefined,
+        cursor,
+      },
+    }),
+  );
 
-/** Newest first, a page at a time as the sentinel scrolls into view. */
-export function ImageFeed({ status, albumId, filtered }: Props) {
+/**
+ * The filtered library a keyset page at a time: `loadMore` asks for the page after the last one
+ * (never an offset, never the whole list). Developing photos are re-fetched until they settle.
+ */
+export function useImagePages(query: LibraryQuery) {
   const [items, setItems] = useState<AdminImage[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const sentinel = useRef<HTMLDivElement>(null);
   const loading = useRef(false);
 
-  useLoad(() => loadPage(status, albumId), {
-    key: `${status}:${albumId}`,
+  useLoad(() => loadPage(query), {
+    key: JSON.stringify(query),
     onLoad: (page) => {
       setItems(page.items);
       setCursor(page.nextCursor);
@@ -42,7 +62,7 @@ export function ImageFeed({ status, albumId, filtered }: Props) {
     if (!cursor || loading.current) return;
     loading.current = true;
     setLoadingMore(true);
-    loadPage(status, albumId, cursor)
+    loadPage(query, cursor)
       .then((page) => {
         setItems((prev) => {
           const seen = new Set(prev?.map((i) => i.id));
@@ -55,18 +75,7 @@ export function ImageFeed({ status, albumId, filtered }: Props) {
         loading.current = false;
         setLoadingMore(false);
       });
-  }, [cursor, status, albumId]);
-
-  // Re-created whenever the cursor moves, so a sentinel still in view asks for the next page.
-  useEffect(() => {
-    const target = sentinel.current;
-    if (!target || !cursor) return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) loadMore();
-    }, { rootMargin: '600px 0px' });
-    observer.observe(target);
-    return () => observer.disconnect();
-  }, [cursor, loadMore]);
+  }, [cursor, query]);
 
   const developing = (items ?? []).filter((i) => isDeveloping(i.status)).slice(0, POLL_MAX).map((i) => i.id);
   usePolling(
@@ -92,32 +101,5 @@ export function ImageFeed({ status, albumId, filtered }: Props) {
     developing.join(','),
   );
 
-  if (items === null) return error ? <p className="error" role="alert">{error}</p> : <p className="muted">Loading…</p>;
-  return (
-    <>
-      {items.length === 0 &&
-        (filtered ? (
-          <p className="empty">No photos match these filters.</p>
-        ) : (
-          <p className="empty">
-            No photos yet — <Link href="/admin/upload">upload some</Link>
-          </p>
-        ))}
-      <ul className="grid" aria-label="Photos">
-        {items.map((image) => (
-          <li key={image.id}>
-            <ImageTile image={image} />
-          </li>
-        ))}
-      </ul>
-      {error && <p className="error" role="alert">{error}</p>}
-      <div ref={sentinel} className="sentinel" aria-hidden="true" />
-      {loadingMore && <p className="muted">Loading more…</p>}
-      {cursor && !loadingMore && (
-        <button type="button" className="secondary" onClick={loadMore}>
-          Load more
-        </button>
-      )}
-    </>
-  );
+  return { items, hasMore: cursor !== null, loadingMore, error, loadMore };
 }
