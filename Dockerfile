@@ -56,7 +56,7 @@ STOPSIGNAL SIGTERM
 FROM runtime AS worker
 HEALTHCHECK NONE
 # node itself is PID 1 and receives SIGTERM (finishes or hands back its jobs, then exits).
-CMD ["node", "--max-semi-space-size=4", "--optimize-for-size", "dist/server/worker.js"]
+CMD ["node", "--max-semi-space-size=4", "dist/server/worker.js"]
 
 # The default target: the production server of `npm start`.
 FROM runtime AS server

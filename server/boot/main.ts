@@ -8,6 +8,7 @@ import { createProductionServer, startNext } from './http';
 import { listenMetrics } from './metrics-server';
 import { ensureNextBuild } from './next-build';
 import { readBuildId } from './page-cache';
+import { releaseStartupGarbage } from './startup-gc';
 import { startBackground } from './background';
 import { createServices, setServices } from './runtime';
 
@@ -48,6 +49,7 @@ async function main() {
   // Written now, not with the next batch: scripts and supervisors wait for this line.
   await flushLogger(log);
   const metrics = await listenMetrics(config, log);
+  releaseStartupGarbage();
 
   let stopping = false;
   const stop = async (signal: string) => {

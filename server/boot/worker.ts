@@ -9,6 +9,7 @@ import { ReplicaGuardError } from '../replica-guard';
 import { startBackground } from './background';
 import { listenMetrics } from './metrics-server';
 import { createCoreServices } from './core-services';
+import { releaseStartupGarbage } from './startup-gc';
 
 async function main() {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -26,6 +27,7 @@ async function main() {
   // (PREPROCESS_CONCURRENCY=0, no ticker) must still live, and heartbeat, until a signal.
   const alive = setInterval(() => {}, 60_000);
   log.info({ workerId: services.workerId, concurrency: config.preprocess.concurrency }, 'worker started');
+  releaseStartupGarbage();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
