@@ -56,7 +56,7 @@ STOPSIGNAL SIGTERM
 FROM runtime AS worker
 HEALTHCHECK NONE
 # node itself is PID 1 and receives SIGTERM (finishes or hands back its jobs, then exits).
-CMD ["node", "--max-semi-space-size=16", "dist/server/worker.js"]
+CMD ["node", "--max-semi-space-size=4", "dist/server/worker.js"]
 
 # The default target: the production server of `npm start`.
 FROM runtime AS server
@@ -65,4 +65,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/api/v1/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # What `npm start` runs, without npm in between: node itself is PID 1 and handles SIGTERM
 # (stops accepting, finishes requests and jobs, exits 0).
-CMD ["node", "--max-semi-space-size=16", "dist/server/main.js"]
+CMD ["node", "--max-semi-space-size=4", "dist/server/main.js"]

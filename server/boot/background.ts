@@ -1,7 +1,7 @@
 import { configureSharp } from '../images';
 import { startTicker, startWorker } from '../queue';
 import { checkWorkerIdentity } from '../replica-guard';
-import type { Services } from './runtime';
+import type { CoreServices } from './core-services';
 
 /**
  * This replica's background: make sure no other live process uses this worker id, seed
@@ -9,7 +9,7 @@ import type { Services } from './runtime';
  * (PREPROCESS_CONCURRENCY > 0) and the ticker (PREPROCESS_TICKER_ENABLED).
  * Returns the stop function: stop claiming, finish or release leases, go offline.
  */
-export async function startBackground(services: Services): Promise<() => Promise<void>> {
+export async function startBackground(services: CoreServices): Promise<() => Promise<void>> {
   const { config, queue, database, log, fleet } = services;
   // The embedded database is locked to one process already.
   if (database.kind === 'postgres') await checkWorkerIdentity(fleet, config.dataDir);

@@ -19,6 +19,12 @@ const result = await build({
   // Dependencies load from node_modules as they are: native and WASM packages, and the same
   // module instances Next's server code uses in this process.
   packages: 'external',
+  // Each `await import()` becomes a chunk of its own, loaded when it runs: what only one entry or
+  // one configuration needs (users/ with better-auth's crypto in the worker, PGlite on PostgreSQL)
+  // is not imported by the others. Without splitting, esbuild hoists those packages' imports to
+  // the entry's top. Chunks are named by content hash, so replicas building at once agree.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
   write: false,
   outdir: OUT_DIR,

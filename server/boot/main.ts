@@ -8,6 +8,7 @@ import { createProductionServer, startNext } from './http';
 import { listenMetrics } from './metrics-server';
 import { ensureNextBuild } from './next-build';
 import { readBuildId } from './page-cache';
+import { releaseStartupGarbage } from './startup-gc';
 import { startBackground } from './background';
 import { createServices, setServices } from './runtime';
 
@@ -46,6 +47,7 @@ async function main() {
   const port = await http.listen(config.port, config.host);
   log.info({ port, host: config.host, database: services.database.kind, cacheMode: config.cacheMode }, `Darkroom is serving http://localhost:${port}`);
   const metrics = await listenMetrics(config, log);
+  releaseStartupGarbage();
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -8,7 +8,8 @@ import { createLogger } from '../log';
 import { ReplicaGuardError } from '../replica-guard';
 import { startBackground } from './background';
 import { listenMetrics } from './metrics-server';
-import { createServices } from './runtime';
+import { createCoreServices } from './core-services';
+import { releaseStartupGarbage } from './startup-gc';
 
 async function main() {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -17,7 +18,8 @@ async function main() {
   }
   const config = loadConfig();
   const log = createLogger({ level: config.logLevel });
-  const services = await createServices(config, { log });
+  // Core services only: a worker authenticates no one, so better-auth is never loaded.
+  const services = await createCoreServices(config, { log });
   const stopBackground = await startBackground(services);
   // A worker serves no HTTP, so its job and develop metrics are only on METRICS_PORT.
   const metrics = await listenMetrics(config, log);
@@ -25,6 +27,7 @@ async function main() {
   // (PREPROCESS_CONCURRENCY=0, no ticker) must still live, and heartbeat, until a signal.
   const alive = setInterval(() => {}, 60_000);
   log.info({ workerId: services.workerId, concurrency: config.preprocess.concurrency }, 'worker started');
+  releaseStartupGarbage();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
