@@ -53,7 +53,7 @@ function commandOf(service: (typeof darkroom)[number][1]): string[] {
 function scriptRunning(command: string[]): string | undefined {
   const file = command.at(-1) ?? '';
   if (command[0] !== 'node' || !file.startsWith('dist/server/')) return undefined;
-  const script = `node server/boot/build-server.ts && MALLOC_ARENA_MAX=\${MALLOC_ARENA_MAX:-2} exec ${command.join(' ')}`;
+  const script = `node server/boot/build-server.ts && MALLOC_ARENA_MAX=\${MALLOC_ARENA_MAX:-2} MALLOC_MMAP_THRESHOLD_=\${MALLOC_MMAP_THRESHOLD_:-1048576} exec ${command.join(' ')}`;
   return Object.keys(scripts).find((name) => scripts[name] === script);
 }
 
@@ -209,6 +209,7 @@ describe('Dockerfile', () => {
       expect(env, target).toMatch(/\bNEXT_TELEMETRY_DISABLED=1\b/);
       // The same glibc setting npm start and npm run worker give the server.
       expect(env, target).toMatch(/\bMALLOC_ARENA_MAX=2\b/);
+      expect(env, target).toMatch(/\bMALLOC_MMAP_THRESHOLD_=1048576\b/);
       const dataDir = /\bDATA_DIR=(\S+)/.exec(env)?.[1];
       expect(execForm(last(dockerfile, s, 'VOLUME') ?? '[]'), target).toEqual([dataDir]);
       expect(last(dockerfile, s, 'STOPSIGNAL'), target).toBe('SIGTERM');
