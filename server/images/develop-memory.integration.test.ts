@@ -39,11 +39,13 @@ describe('developing a large photo', () => {
   });
 
   // libaom takes ~130 MB to encode a 2560 px AVIF: two jobs at once (PREPROCESS_CONCURRENCY=2)
-  // must not hold two encoders, or the peak nearly doubles.
+  // must not hold two encoders, or the peak nearly doubles (measured: 114 → 224 MB, 1.96x).
+  // Taking turns, the second job still adds its decode, frames and WebP encodes: 1.1–1.56x
+  // measured, the top while the whole suite ran beside it.
   it('two jobs at once grow the process by much less than twice one job', async () => {
     const one = await probe('320,2560');
     const two = await probe('320,2560', 2);
     expect(two.variants).toEqual([320, 320, 2560, 2560]);
-    expect(two.grewBytes, `one job grew ${Math.round(one.grewBytes / MB)} MB, two at once ${Math.round(two.grewBytes / MB)} MB`).toBeLessThan(one.grewBytes * 1.5);
+    expect(two.grewBytes, `one job grew ${Math.round(one.grewBytes / MB)} MB, two at once ${Math.round(two.grewBytes / MB)} MB`).toBeLessThan(one.grewBytes * 1.7);
   });
 });
