@@ -40,6 +40,16 @@ describe('GET /admin/images?before= (jump by date)', () => {
     },
   );
 
+  it.each([
+    ['before', 'before=2024-03-01T00:00:00Z%00'],
+    ['q', 'q=abc%00def'],
+    ['q', 'q=%1b%5b31m'],
+  ])('refuses control bytes in %s with 400', async (_name, query) => {
+    const res = await list(query);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('control character');
+  });
+
   it('is for admins only', async () => {
     expect((await list('before=2024-03-01T00:00:00Z', null)).status).toBe(401);
     expect((await list('before=2024-03-01T00:00:00Z', viewer)).status).toBe(403);
