@@ -106,7 +106,7 @@ export function Library(params: LibraryParams) {
         )}
       </form>
       {error && <p className="error" role="alert">{error}</p>}
-      <ImageGrid key={JSON.stringify(params)} query={toQuery(params)} filtered={Boolean(params.status || params.album || params.q || byTaken)} />
+      <ImageGrid key={JSON.stringify(params)} query={toQuery(params)} filtered={Boolean(params.status || params.album || params.q || byTaken || params.at)} />
     </>
   );
 }
