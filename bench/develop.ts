@@ -26,7 +26,7 @@
  */
 import os from 'node:os';
 import sharp from 'sharp';
-import { configureSharp } from '../server/images/develop';
+import { configureSharp } from '../server/images/sharp';
 import { type BareRun, compareOutputs, runBareSharp } from './develop/bare-sharp';
 import { runFirstThumbnail, stopFirstThumbnailServer, summarize, TTFT_POLL_MS, TTFT_TARGET_MS } from './develop/first-thumbnail';
 import { cleanup, type FullRun, runFullPath } from './develop/full-path';

@@ -6,7 +6,8 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { configureSharp, developImage } from '../../server/images/develop';
+import { developImage } from '../../server/images/develop';
+import { configureSharp } from '../../server/images/sharp';
 import { createLocalStorage } from '../../server/storage';
 
 const [root, key, copiesArg, maxPixelsArg] = process.argv.slice(2);

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../log';
 
 /** Internal: Redis could not be used for this operation (down, or inside the cooldown). */
@@ -97,6 +97,8 @@ export class RedisLink {
 
   private async connect(): Promise<Redis> {
     const { url, log, connectTimeoutMs, commandTimeoutMs } = this.options;
+    // Loaded with the first connection: a replica without REDIS_URL never loads ioredis.
+    const { Redis } = await import('ioredis');
     const client = new Redis(url, {
       lazyConnect: true,
       enableOfflineQueue: false,

@@ -1,7 +1,8 @@
-import sharp, { type OutputInfo, type Sharp } from 'sharp';
+import type { OutputInfo, Sharp as Image } from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
 import type { ExifData, VariantFormat } from '../../drizzle/schema';
 import { readMetadata } from './metadata';
+import { loadSharp, type Sharp } from './sharp';
 
 export const VARIANT_WIDTHS = [320, 640, 1280, 1920, 2560] as const;
 export const VARIANT_FORMATS: readonly VariantFormat[] = ['avif', 'webp'];
@@ -27,16 +28,7 @@ export interface Developed {
   warnings: string[];
 }
 
-/**
- * Bounded memory: libvips' operation cache off (every image is new), and its threads split
- * between the jobs that run at once so N jobs never use N × cores threads.
- */
-export function configureSharp(jobsAtOnce: number, cores: number): void {
-  sharp.cache(false);
-  sharp.concurrency(Math.max(1, Math.floor(cores / Math.max(1, jobsAtOnce))));
-}
-
-const ENCODERS: Record<VariantFormat, (img: Sharp) => Sharp> = {
+const ENCODERS: Record<VariantFormat, (img: Image) => Image> = {
   avif: (img) => img.avif({ quality: 55, effort: 2 }),
   webp: (img) => img.webp({ quality: 80, effort: 4 }),
 };
@@ -47,7 +39,7 @@ function abortIfNeeded(signal?: AbortSignal) {
 
 type Raw = { data: Buffer; width: number; height: number; channels: 1 | 2 | 3 | 4 };
 
-const rawInput = (raw: Raw) => sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
+const rawInput = (sharp: Sharp, raw: Raw) => sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
 
 /**
  * Above this size an AVIF encode takes libaom ~75 MB (1920 px) to ~130 MB (2560 px), several
@@ -63,8 +55,8 @@ function inTurn<T>(work: () => Promise<T>): Promise<T> {
   return result;
 }
 
-const encode = (raw: Raw, format: VariantFormat, signal?: AbortSignal): Promise<Buffer> => {
-  const work = () => ENCODERS[format](rawInput(raw)).toBuffer();
+const encode = (sharp: Sharp, raw: Raw, format: VariantFormat, signal?: AbortSignal): Promise<Buffer> => {
+  const work = () => ENCODERS[format](rawInput(sharp, raw)).toBuffer();
   if (format !== 'avif' || raw.width * raw.height <= LARGE_AVIF_PIXELS) return work();
   // A job cancelled while it waited for its turn does not encode.
   return inTurn(() => {
@@ -73,8 +65,8 @@ const encode = (raw: Raw, format: VariantFormat, signal?: AbortSignal): Promise<
   });
 };
 
-const encodeAll = (raw: Raw, signal?: AbortSignal): Promise<DevelopedVariant[]> =>
-  Promise.all(VARIANT_FORMATS.map(async (format) => ({ width: raw.width, height: raw.height, format, data: await encode(raw, format, signal) })));
+const encodeAll = (sharp: Sharp, raw: Raw, signal?: AbortSignal): Promise<DevelopedVariant[]> =>
+  Promise.all(VARIANT_FORMATS.map(async (format) => ({ width: raw.width, height: raw.height, format, data: await encode(sharp, raw, format, signal) })));
 
 const toRaw = (result: { data: Buffer; info: OutputInfo }): Raw => ({
   data: result.data,
@@ -103,14 +95,15 @@ interface DevelopOptions {
   signal?: AbortSignal;
 }
 
-const sourceOf = (original: Buffer, maxPixels: number) => () => sharp(original, { limitInputPixels: maxPixels, failOn: 'error' });
+const sourceOf = (sharp: Sharp, original: Buffer, maxPixels: number) => () => sharp(original, { limitInputPixels: maxPixels, failOn: 'error' });
 
 /**
  * The smallest variant, its placeholder and dominant colour, fast: a JPEG shrinks on load
  * (decoded at 1/2, 1/4 or 1/8 scale), so this costs a fraction of a full decode.
  */
 export async function developThumbnail(original: Buffer, options: DevelopOptions): Promise<DevelopedThumbnail> {
-  const input = sourceOf(original, options.maxPixels);
+  const sharp = await loadSharp();
+  const input = sourceOf(sharp, original, options.maxPixels);
   // Oriented size from the header alone: nothing is decoded yet.
   const header = await input().metadata();
   const { width, height } = header.autoOrient;
@@ -118,9 +111,9 @@ export async function developThumbnail(original: Buffer, options: DevelopOptions
   const smallest = widths[0] ?? width;
   abortIfNeeded(options.signal);
   const thumb = toRaw(await input().rotate().resize({ width: smallest }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true }));
-  const small = rawInput(thumb).resize(100, 100, { fit: 'inside' });
+  const small = rawInput(sharp, thumb).resize(100, 100, { fit: 'inside' });
   const [variants, hash, stats] = await Promise.all([
-    encodeAll(thumb),
+    encodeAll(sharp, thumb),
     small.clone().ensureAlpha().raw().toBuffer({ resolveWithObject: true }),
     small.clone().stats(),
   ]);
@@ -132,6 +125,7 @@ export async function developThumbnail(original: Buffer, options: DevelopOptions
 
 /** Every other variant (widest first, each cascading from the one before) and the metadata. */
 export async function developRest(original: Buffer, thumbnail: DevelopedThumbnail, options: DevelopOptions): Promise<Developed> {
+  const sharp = await loadSharp();
   const meta = await readMetadata(original);
   const variants: DevelopedVariant[] = [...thumbnail.variants];
   const [widest] = thumbnail.remainingWidths;
@@ -140,7 +134,7 @@ export async function developRest(original: Buffer, thumbnail: DevelopedThumbnai
     // Decode straight to the largest variant (JPEG shrinks on load, other formats stream through
     // the resize), so a 200 MP original never exists as an 800 MB bitmap. The rest cascade from it.
     let source = toRaw(
-      await sourceOf(original, options.maxPixels)()
+      await sourceOf(sharp, original, options.maxPixels)()
         .rotate()
         .resize({ width: widest, fastShrinkOnLoad: false })
         .toColourspace('srgb')
@@ -149,8 +143,8 @@ export async function developRest(original: Buffer, thumbnail: DevelopedThumbnai
     );
     for (const target of thumbnail.remainingWidths) {
       abortIfNeeded(options.signal);
-      if (target !== source.width) source = toRaw(await rawInput(source).resize({ width: target }).raw().toBuffer({ resolveWithObject: true }));
-      variants.push(...(await encodeAll(source, options.signal)));
+      if (target !== source.width) source = toRaw(await rawInput(sharp, source).resize({ width: target }).raw().toBuffer({ resolveWithObject: true }));
+      variants.push(...(await encodeAll(sharp, source, options.signal)));
     }
   }
   return {

@@ -1,6 +1,7 @@
 /** The photo library: uploads, the develop job, admin operations and public reads. */
 export { DEVELOP_JOB, type ImagesContext } from './context';
-export { configureSharp, developImage, VARIANT_WIDTHS } from './develop';
+export { developImage, VARIANT_WIDTHS } from './develop';
+export { configureSharp } from './sharp';
 export { registerDevelopJob } from './develop-job';
 export { storageSweepDuty, storageSweepOptions, sweepStorage, type StorageSweepOptions } from './storage-sweep';
 export { adminImageDto, adminImagePage, imageDto, toImageDto, variantDto, type AdminImageDto, type ImageDto } from './dto';

@@ -1,7 +1,6 @@
-import { fileTypeFromFile } from 'file-type';
-import sharp from 'sharp';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
 import { cleanString } from '../text';
+import { loadSharp } from './sharp';
 
 /** Types Darkroom develops, decided by content (magic bytes), never by name or header. */
 const ACCEPTED: Record<string, string> = {
@@ -39,6 +38,8 @@ export async function inspectUpload(received: ReceivedFile, limits: { maxBytes: 
   const label = JSON.stringify(file.name || 'unnamed file');
   if (file.truncatedAtCap) throw new PayloadTooLargeError(`${label} is larger than the upload limit of ${Math.floor(limits.maxBytes / 1024 / 1024)} MB`);
   if (file.bytes === 0) throw new ValidationError(`${label} is empty`);
+  // Loaded with the first upload, like sharp (./sharp.ts): a worker never sniffs a file.
+  const { fileTypeFromFile } = await import('file-type');
   const type = await fileTypeFromFile(file.path);
   const ext = type ? ACCEPTED[type.mime] : undefined;
   if (!type || !ext) {
@@ -46,6 +47,7 @@ export async function inspectUpload(received: ReceivedFile, limits: { maxBytes: 
       `${label} is not a supported image (${type ? `it is ${type.mime}` : 'its content is not an image'}); upload JPEG, PNG, WebP, AVIF or TIFF`,
     );
   }
+  const sharp = await loadSharp();
   const meta = await sharp(file.path, { limitInputPixels: false }).metadata().catch(() => undefined);
   if (!meta?.width || !meta.height) throw new ValidationError(`${label} could not be read as ${type.mime}; the file is damaged`);
   const pixels = meta.width * meta.height;

@@ -1,4 +1,3 @@
-import exifr from 'exifr';
 import type { ExifData } from '../../drizzle/schema';
 import { cleanText } from '../text';
 
@@ -20,6 +19,8 @@ const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : u
  * and sometimes not text at all).
  */
 export async function readMetadata(original: Buffer): Promise<PhotoMetadata> {
+  // Loaded with the first photo, like sharp (./sharp.ts).
+  const { default: exifr } = await import('exifr');
   let parsed: unknown;
   try {
     parsed = await exifr.parse(original, { tiff: true, exif: true, gps: true, ifd1: false, interop: false, xmp: false, icc: false, iptc: false });

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../log';
 
 export type { Redis };
@@ -17,6 +17,8 @@ export async function connectRedis(
   log: Logger,
   options: { required: boolean; connectTimeoutMs?: number; onReady?: () => void },
 ): Promise<Redis> {
+  // Loaded with the first connection: a replica without REDIS_URL never loads ioredis.
+  const { Redis } = await import('ioredis');
   const redis = new Redis(url, {
     lazyConnect: true,
     enableOfflineQueue: false,

@@ -4,7 +4,8 @@
  * mark minus the idle RSS), in bytes.
  */
 import fs from 'node:fs';
-import { configureSharp, developImage } from '../images/develop';
+import { developImage } from '../images/develop';
+import { configureSharp } from '../images/sharp';
 
 const [file, maxPixels, widths, copiesArg = '1'] = process.argv.slice(2);
 if (!file || !maxPixels || !widths) throw new Error('usage: develop-probe.ts <file> <max pixels> <widths,comma,separated> [copies]');

@@ -1,5 +1,5 @@
 import { eq, lt } from 'drizzle-orm';
-import type { KvStore } from '@tus/server';
+import type { KvStore } from '@tus/utils';
 import { type Database, schema } from '../db';
 
 const { tusUploads } = schema;

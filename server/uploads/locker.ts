@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { ERRORS, type Lock, type Locker, type RequestRelease } from '@tus/server';
+import { ERRORS, type Lock, type Locker, type RequestRelease } from '@tus/utils';
 import { type Database, rowsOf, schema } from '../db';
 import type { Logger } from '../log';
 

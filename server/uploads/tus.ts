@@ -6,7 +6,8 @@ import { pipeline as pipe, type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { lt } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
-import { type DataStore, Server, type Upload } from '@tus/server';
+import type { Server } from '@tus/server';
+import { type DataStore, ERRORS, type Upload } from '@tus/utils';
 import type { Config } from '../config';
 import { type Database, schema } from '../db';
 import { DomainError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
@@ -36,7 +37,6 @@ export interface UploadsOptions {
 }
 
 export interface Uploads {
-  tus: Server;
   locker: LeaseLocker;
   store: DataStore;
   /** Where local partial files live (undefined on S3). */
@@ -174,46 +174,54 @@ export async function createUploads({ config, db, images, log }: UploadsOptions)
     }
   }
 
-  const tus = new Server({
-    path: UPLOADS_PATH,
-    datastore: store,
-    locker,
-    relativeLocation: true,
-    maxSize: config.upload.maxBytes,
-    // Same origin only: the admin UI and scripts on the server's own address.
-    allowedOrigins: [new URL(config.auth.baseUrl).origin],
-    allowedCredentials: true,
-    exposedHeaders: [IMAGE_ID_HEADER, OUTCOME_HEADER],
-    getFileIdFromRequest: (_req, lastPath) => (lastPath && UPLOAD_ID.test(lastPath) ? lastPath : undefined),
-    // The client's metadata (filename, filetype) is kept as a hint only: the type is decided
-    // by content at ingest and storage keys come from the image id.
-    onUploadFinish: async (req, upload) => {
-      try {
-        const { id, outcome } = await finish(upload);
-        ingestedBy.set(req, upload.id);
-        return { headers: { [IMAGE_ID_HEADER]: id, [OUTCOME_HEADER]: outcome } };
-      } catch (error) {
-        if (error instanceof DomainError) throw refusal(error);
-        log.error({ err: error, uploadId: upload.id }, 'a finished upload could not be ingested');
-        throw error;
-      }
-    },
-  });
+  // The tus server answers HTTP only: built on the first upload request, so a worker (which
+  // only runs the expiry duty below) never loads @tus/server and what it pulls in (~9 MB).
+  const makeServer = async (): Promise<Server> => {
+    const { Server } = await import('@tus/server');
+    return new Server({
+      path: UPLOADS_PATH,
+      datastore: store,
+      locker,
+      relativeLocation: true,
+      maxSize: config.upload.maxBytes,
+      // Same origin only: the admin UI and scripts on the server's own address.
+      allowedOrigins: [new URL(config.auth.baseUrl).origin],
+      allowedCredentials: true,
+      exposedHeaders: [IMAGE_ID_HEADER, OUTCOME_HEADER],
+      getFileIdFromRequest: (_req, lastPath) => (lastPath && UPLOAD_ID.test(lastPath) ? lastPath : undefined),
+      // The client's metadata (filename, filetype) is kept as a hint only: the type is decided
+      // by content at ingest and storage keys come from the image id.
+      onUploadFinish: async (req, upload) => {
+        try {
+          const { id, outcome } = await finish(upload);
+          ingestedBy.set(req, upload.id);
+          return { headers: { [IMAGE_ID_HEADER]: id, [OUTCOME_HEADER]: outcome } };
+        } catch (error) {
+          if (error instanceof DomainError) throw refusal(error);
+          log.error({ err: error, uploadId: upload.id }, 'a finished upload could not be ingested');
+          throw error;
+        }
+      },
+    });
+  };
+  let tus: Promise<Server> | undefined;
 
   return {
-    tus,
     locker,
     store,
     partialDir,
     async handle(request) {
-      const response = await tus.handleWeb(request);
+      tus ??= makeServer();
+      const response = await (await tus).handleWeb(request);
       // Accepted or duplicate: the partial is done with.
       const ingested = ingestedBy.get(request);
       if (ingested) await remove(ingested);
       return response;
     },
     async removeExpired() {
-      const removed = await tus.cleanUpExpiredUploads();
+      // What the tus server's cleanUpExpiredUploads does, without the server.
+      if (!store.hasExtension('expiration')) throw ERRORS.UNSUPPORTED_EXPIRATION_EXTENSION;
+      const removed = await store.deleteExpired();
       // Info rows whose parts are already gone (a crash between the two removals, an S3 lifecycle rule).
       const cutoff = new Date(Date.now() - config.upload.expireMs);
       await db.delete(tusUploads).where(lt(tusUploads.createdAt, cutoff));
