@@ -4,18 +4,43 @@
  *   GET /api/v1/health         {"status":"ok"}
  *   GET /api/v1/albums/:slug   exactly one Redis GET (key bench:album:<slug>), its JSON as the body
  *
+ * With BARE_HONO_OBSERVED=1, one middleware adds what every request of the product carries,
+ * with the product's own pieces and nothing else: an X-Request-Id (a new UUID), the duration
+ * histogram of /api/v1/metrics (darkroom_http_request_duration_seconds) and one line in the
+ * batched access log at the default level (info). It asks how much of the distance to bare
+ * Hono those three take, whatever the framework around them does.
+ *
  *   PORT=3999 REDIS_URL=redis://127.0.0.1:6379/3 npx tsx bench/bare-hono.ts
  */
+import { randomUUID } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { routePath } from 'hono/route';
 import { Redis } from 'ioredis';
+import { createAccessLog, flushLogger } from '../server/log';
+import { methodLabel, processMetrics, routeTemplate } from '../server/metrics';
 
 // bench/api.ts writes the value under this key before loading.
 const albumKey = (slug: string) => `bench:album:${slug}`;
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const observed = process.env.BARE_HONO_OBSERVED === '1';
+const accessLog = observed ? createAccessLog('info') : undefined;
 
 const app = new Hono();
+if (accessLog) {
+  const histogram = processMetrics().httpRequestDuration;
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    const requestId = randomUUID();
+    c.header('X-Request-Id', requestId);
+    await next();
+    const status = c.res.status;
+    const durationMs = performance.now() - started;
+    histogram.observe({ method: methodLabel(c.req.method), route: routeTemplate(routePath(c, -1)), status }, durationMs / 1000);
+    accessLog.info({ requestId, method: c.req.method, path: c.req.path, status, durationMs: Math.round(durationMs * 10) / 10 }, 'request');
+  });
+}
 app.get('/api/v1/health', (c) => c.json({ status: 'ok' }));
 app.get('/api/v1/albums/:slug', async (c) => {
   const json = await redis.get(albumKey(c.req.param('slug')));
@@ -27,6 +52,6 @@ const port = Number(process.env.PORT ?? 3999);
 const hostname = process.env.HOST ?? '127.0.0.1';
 const server = serve({ fetch: app.fetch, port, hostname });
 
-const stop = () => server.close(() => redis.quit().finally(() => process.exit(0)));
+const stop = () => server.close(() => void Promise.all([redis.quit(), accessLog && flushLogger(accessLog)]).finally(() => process.exit(0)));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

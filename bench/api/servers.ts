@@ -16,7 +16,7 @@ export const HOST = '127.0.0.1';
 const STARTUP_TIMEOUT_MS = 180_000;
 const SERVER_ERROR_GIVE_UP_MS = 15_000;
 
-export type TargetName = 'production-server' | 'production-server-quiet' | 'next-mount' | 'bare-hono';
+export type TargetName = 'production-server' | 'production-server-quiet' | 'next-mount' | 'bare-hono' | 'bare-hono-observed';
 
 /** Owner created headlessly (ADMIN_EMAIL/ADMIN_PASSWORD) in each production server, to seed the cached read. */
 export const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' };
@@ -61,6 +61,13 @@ export function targets(redisUrl: (db: number) => string): Target[] {
       what: 'bench/bare-hono.ts: @hono/node-server, /health and one Redis GET',
       args: () => [TSX_CLI, 'bench/bare-hono.ts'],
       env: (port) => ({ PORT: String(port), HOST, REDIS_URL: redisUrl(3) }),
+    },
+    {
+      name: 'bare-hono-observed',
+      what: 'the same + request id, duration histogram and batched access line (the product\'s own)',
+      args: () => [TSX_CLI, 'bench/bare-hono.ts'],
+      env: (port) => ({ PORT: String(port), HOST, REDIS_URL: redisUrl(4), BARE_HONO_OBSERVED: '1' }),
+      logs: true,
     },
   ];
 }
