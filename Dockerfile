@@ -58,9 +58,9 @@ STOPSIGNAL SIGTERM
 FROM runtime AS worker
 HEALTHCHECK NONE
 # node itself is PID 1 and receives SIGTERM (finishes or hands back its jobs, then exits).
-# --lite-mode: V8 without its optimising compilers; a worker's time is libvips', and its
-# JavaScript is glue (docs/operations.md, Memory).
-CMD ["node", "--max-semi-space-size=4", "--lite-mode", "dist/server/worker.js"]
+# --no-opt --no-maglev: V8 without its optimising compilers; a worker's time is libvips', and
+# its JavaScript is glue (docs/operations.md, Memory).
+CMD ["node", "--max-semi-space-size=4", "--no-opt", "--no-maglev", "dist/server/worker.js"]
 
 # The default target: the production server of `npm start`.
 FROM runtime AS server
