@@ -1,7 +1,6 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { routePath } from 'hono/route';
 import { methodLabel, processMetrics, routeTemplate, UNMATCHED_ROUTE } from '../../server/metrics';
-import type { AppEnv } from '../env';
 
 const unmatched = new WeakSet<Context>();
 
@@ -20,18 +19,13 @@ export function routeLabel(c: Context): string {
 }
 
 /**
- * darkroom_http_request_duration_seconds for every API request except `skipPath` (the
- * metrics endpoint: a scrape every few seconds would drown the traffic it reports on).
+ * Records darkroom_http_request_duration_seconds for an answered API request, except for
+ * `skipPath` (the metrics endpoint: a scrape every few seconds would drown the traffic it
+ * reports on). Called by requestContext, which times every request.
  */
-export function httpMetrics(skipPath: string): MiddlewareHandler<AppEnv> {
+export function durationRecorder(skipPath: string): (c: Context, seconds: number) => void {
   const histogram = processMetrics().httpRequestDuration;
-  return async (c, next) => {
-    if (c.req.path === skipPath) return next();
-    const started = performance.now();
-    try {
-      await next();
-    } finally {
-      histogram.observe({ method: methodLabel(c.req.method), route: routeLabel(c), status: c.res.status }, (performance.now() - started) / 1000);
-    }
+  return (c, seconds) => {
+    if (c.req.path !== skipPath) histogram.observe({ method: methodLabel(c.req.method), route: routeLabel(c), status: c.res.status }, seconds);
   };
 }
