@@ -4,21 +4,21 @@
  *   GET /api/v1/health         {"status":"ok"}
  *   GET /api/v1/albums/:slug   exactly one Redis GET (key bench:album:<slug>), its JSON as the body
  *
- * With BARE_HONO_OBSERVED=1, one middleware adds what every request of the product carries,
- * with the product's own pieces and nothing else: an X-Request-Id (a new UUID), the duration
- * histogram of /api/v1/metrics (darkroom_http_request_duration_seconds) and one line in the
- * batched access log at the default level (info). It asks how much of the distance to bare
- * Hono those three take, whatever the framework around them does.
+ * With BARE_HONO_OBSERVED=1, the product's own middleware for what every request carries runs
+ * first (requestContext, hono/middleware/request-context.ts): the X-Request-Id, the duration
+ * histogram of /api/v1/metrics and one line in the batched access log at the default level
+ * (info). It asks how much of the distance to bare Hono those three take, whatever the rest
+ * of the server does.
  *
  *   PORT=3999 REDIS_URL=redis://127.0.0.1:6379/3 npx tsx bench/bare-hono.ts
  */
-import { randomUUID } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { routePath } from 'hono/route';
 import { Redis } from 'ioredis';
+import type { AppEnv } from '../hono/env';
+import { requestContext } from '../hono/middleware/request-context';
+import type { Services } from '../server/boot';
 import { createAccessLog, flushLogger } from '../server/log';
-import { methodLabel, processMetrics, routeTemplate } from '../server/metrics';
 
 // bench/api.ts writes the value under this key before loading.
 const albumKey = (slug: string) => `bench:album:${slug}`;
@@ -27,20 +27,9 @@ const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const observed = process.env.BARE_HONO_OBSERVED === '1';
 const accessLog = observed ? createAccessLog('info') : undefined;
 
-const app = new Hono();
-if (accessLog) {
-  const histogram = processMetrics().httpRequestDuration;
-  app.use('*', async (c, next) => {
-    const started = performance.now();
-    const requestId = randomUUID();
-    c.header('X-Request-Id', requestId);
-    await next();
-    const status = c.res.status;
-    const durationMs = performance.now() - started;
-    histogram.observe({ method: methodLabel(c.req.method), route: routeTemplate(routePath(c, -1)), status }, durationMs / 1000);
-    accessLog.info({ requestId, method: c.req.method, path: c.req.path, status, durationMs: Math.round(durationMs * 10) / 10 }, 'request');
-  });
-}
+const app = new Hono<AppEnv>();
+// The access log is all requestContext reads from the services.
+if (accessLog) app.use('*', requestContext({ accessLog } as unknown as Services, '/api/v1/metrics'));
 app.get('/api/v1/health', (c) => c.json({ status: 'ok' }));
 app.get('/api/v1/albums/:slug', async (c) => {
   const json = await redis.get(albumKey(c.req.param('slug')));

@@ -64,7 +64,7 @@ export function targets(redisUrl: (db: number) => string): Target[] {
     },
     {
       name: 'bare-hono-observed',
-      what: 'the same + request id, duration histogram and batched access line (the product\'s own)',
+      what: 'the same + the product\'s requestContext: request id, duration histogram, batched access line',
       args: () => [TSX_CLI, 'bench/bare-hono.ts'],
       env: (port) => ({ PORT: String(port), HOST, REDIS_URL: redisUrl(4), BARE_HONO_OBSERVED: '1' }),
       logs: true,
