@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import type { Services } from '../../server/boot';
 import type { AppEnv } from '../env';
+import { type NodeBindings, setResponseHeader } from '../node-bindings';
 import { durationRecorder } from './metrics';
 import { logRequest } from './request-log';
 
 const MAX_LENGTH = 128;
 const PLAIN = /^[\w\-=]+$/;
-
-/** What @hono/node-server passes as `c.env`; absent under the Next mount and in app.request(). */
-type NodeBindings = { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
 
 /**
  * Everything every API request carries, in one middleware (each async layer costs every
@@ -28,8 +25,7 @@ export const requestContext = (services: Services, metricsPath: string): Middlew
     const sent = node?.incoming ? node.incoming.headers['x-request-id'] : c.req.header('x-request-id');
     const id = typeof sent === 'string' && sent.length > 0 && sent.length <= MAX_LENGTH && PLAIN.test(sent) ? sent : randomUUID();
     c.set('requestId', id);
-    if (node?.outgoing) node.outgoing.setHeader('X-Request-Id', id);
-    else c.header('X-Request-Id', id);
+    setResponseHeader(c, 'X-Request-Id', id);
     const started = performance.now();
     try {
       await next();

@@ -1,6 +1,7 @@
 import type { Context, TypedResponse } from 'hono';
 import type { z } from 'zod';
 import type { AppEnv } from '../env';
+import { setResponseHeader } from '../node-bindings';
 
 /**
  * Read-through the shared public cache (key = route + parameters) that answers with the
@@ -18,7 +19,8 @@ export async function cachedJson<S extends z.ZodType>(
   const { cache, config } = c.get('services');
   // 'response' marks entries holding the body as sent (older versions cached the unparsed value).
   const result = await cache.public.getOrLoadJson(['response', ...key], config.publicCacheTtlSeconds, async () => schema.parse(await load()));
-  const response = c.body(result.json, 200, { 'Content-Type': 'application/json', 'X-Cache-Backend': result.backend });
+  setResponseHeader(c, 'X-Cache-Backend', result.backend);
+  const response = c.body(result.json, 200, { 'Content-Type': 'application/json' });
   // The body is the JSON of schema's output, written by encodeValue: typed as c.json would type it.
   return response as unknown as Response & TypedResponse<z.output<S>, 200, 'json'>;
 }
