@@ -17,7 +17,6 @@ import autocannon from 'autocannon';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from '@playwright/test';
 import { ensureNextBuild, freePorts, HOST } from './api/servers';
 import type { Seeded } from './gallery/seed';
 import { positiveFromEnv, positiveIntegerFromEnv } from './lib/env';
@@ -25,6 +24,7 @@ import { fmt, fmtRatio, table } from './lib/format';
 import { makeTempDir, ProcessGroup, removeTempDirs, sleep, stopProcessGroups, TSX_CLI } from './lib/process';
 import { machine, writeReport } from './lib/report';
 import { runBench } from './lib/run';
+import { launchChromium } from './lib/browser';
 
 const SETTINGS = {
   photos: positiveIntegerFromEnv('BENCH_PHOTOS', 500),
@@ -37,7 +37,6 @@ const SETTINGS = {
 } as const;
 const TARGET = { ratio: 10, lcpMs: 1000, cls: 0 };
 const STARTUP_TIMEOUT_MS = 300_000;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let stopping: Promise<void> | undefined;
 function stopAll(): Promise<void> {
@@ -111,7 +110,7 @@ interface Vitals {
 
 /** One fresh browser context per load (empty HTTP cache), the page's own PerformanceObserver readings. */
 async function pageVitals(url: string): Promise<Vitals[]> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await launchChromium();
   try {
     const out: Vitals[] = [];
     for (let i = 0; i < SETTINGS.pageLoads; i++) {

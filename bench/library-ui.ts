@@ -12,7 +12,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { listImages } from '../server/images/admin';
 import { createTestDatabase, type TestDatabase } from '../server/testing/db';
 import { ensureNextBuild, freePorts, HOST } from './api/servers';
@@ -24,11 +24,11 @@ import { fmt, table } from './lib/format';
 import { makeTempDir, ProcessGroup, removeTempDirs, ROOT, sleep, stopProcessGroups } from './lib/process';
 import { machine, writeReport } from './lib/report';
 import { runBench } from './lib/run';
+import { launchChromium } from './lib/browser';
 
 const IMAGES = positiveIntegerFromEnv('BENCH_LIBRARY_UI_IMAGES', 100_000);
 const SCROLL = positiveIntegerFromEnv('BENCH_LIBRARY_UI_SCROLL', 5_000);
 const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' };
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const THUMBHASH = 'HBkSHYSIeHiPiHh8eJd4eTN0EEQG';
 
 let database: TestDatabase | undefined;
@@ -90,7 +90,7 @@ async function main(): Promise<number> {
     dashboardMs.push(performance.now() - t0);
   }
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'] });
+  const browser = await launchChromium(['--enable-precise-memory-info']);
   const rows: string[][] = [];
   let shifts: { at: number; value: number; what: string }[] = [];
   try {

@@ -10,13 +10,14 @@
  * show whether the page scales (targets: per file ≤ 1.5x, worst delay ≤ 2x). Speed is reported,
  * never asserted; the exit code is non-zero only if a file did not finish as accepted.
  */
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { ensureNextBuild } from './api/servers';
 import { positiveIntegerFromEnv } from './lib/env';
 import { fmt, fmtRatio, table } from './lib/format';
 import { makeTempDir, removeTempDirs, stopProcessGroups } from './lib/process';
 import { machine, writeReport } from './lib/report';
 import { runBench } from './lib/run';
+import { launchChromium } from './lib/browser';
 import { renewNonces, writeBatch } from './upload/files';
 import { type Server, startServer } from './upload/server';
 
@@ -25,8 +26,6 @@ const SETTINGS = {
   big: positiveIntegerFromEnv('BENCH_UPLOAD_PAGE_FILES', 1000),
   fileBytes: 48 * 1024,
 } as const;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const BROWSER_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let stopping: Promise<void> | undefined;
 function stopAll(): Promise<void> {
@@ -109,7 +108,7 @@ async function main(): Promise<number> {
   renewNonces(await writeBatch(smallDir, SETTINGS.small, SETTINGS.fileBytes), 1);
   renewNonces(await writeBatch(bigDir, SETTINGS.big, SETTINGS.fileBytes), 2);
   const server = await startServer();
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
+  const browser = await launchChromium();
   const runs: Run[] = [];
   try {
     const context = await browser.newContext({ baseURL: server.base, viewport: { width: 1366, height: 900 } });

@@ -10,9 +10,7 @@ let viewer: string;
 beforeAll(async () => {
   t = await createTestClient('pglite', { PREPROCESS_TICKER_ENABLED: 'false' });
   ({ cookie } = await t.owner());
-  const created = await t.api('/admin/users', { method: 'POST', cookie, json: { email: 'viewer@example.com', password: 'password-1', name: 'Viewer', role: 'viewer' } });
-  expect(created.status).toBe(201);
-  ({ cookie: viewer } = await t.signIn('viewer@example.com', 'password-1'));
+  ({ cookie: viewer } = await t.viewer(cookie));
 });
 afterAll(() => t.close());
 

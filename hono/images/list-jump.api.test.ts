@@ -9,9 +9,7 @@ let id: string;
 beforeAll(async () => {
   t = await createTestClient('pglite', { PREPROCESS_TICKER_ENABLED: 'false' });
   ({ cookie } = await t.owner());
-  const created = await t.api('/admin/users', { method: 'POST', cookie, json: { email: 'viewer@example.com', password: 'password-1', name: 'Viewer', role: 'viewer' } });
-  expect(created.status).toBe(201);
-  ({ cookie: viewer } = await t.signIn('viewer@example.com', 'password-1'));
+  ({ cookie: viewer } = await t.viewer(cookie));
   const res = await t.api('/admin/images', { method: 'POST', cookie, body: formData([{ name: 'jump.jpg', data: await makeJpeg({ seed: 91 }) }]) });
   expect(res.status).toBe(202);
   id = ((await res.json()) as { items: { id: string }[] }).items[0]?.id ?? '';

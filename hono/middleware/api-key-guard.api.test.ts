@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permissions, scopeFor, type Permission } from '../../server/api-keys';
 import { expireApiKey } from '../../server/testing/api-keys';
-import { createTestClient, type TestClient } from '../testing/client';
+import { adminRoutes, createTestClient, type TestClient } from '../testing/client';
 
 /*
  * Every admin route × every kind of key (issue 11's acceptance): no key, a wrong, revoked or
@@ -39,15 +39,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t.close());
 
-/** Every route registered under /api/v1/admin, with path parameters filled in (as admin-guard.api.test.ts walks them). */
-function adminRoutes() {
-  const seen = new Set<string>();
-  return t.app.routes
-    .filter((r) => r.path.startsWith('/api/v1/admin') && r.method !== 'ALL')
-    .map((r) => ({ method: r.method, path: r.path.replace(/:[^/]+/g, 'some-id') }))
-    .filter((r) => !seen.has(`${r.method} ${r.path}`) && seen.add(`${r.method} ${r.path}`));
-}
-
 /** A request with only the key (no cookie); writes send an empty JSON body. */
 const send = (route: { method: string; path: string }, key?: string) =>
   t.api(route.path.replace('/api/v1', ''), {
@@ -66,7 +57,7 @@ const succeedsOutright = (route: { method: string; path: string }) =>
 
 describe('API keys on every admin route', () => {
   it('walks the routes, API keys included, and every one has a scope', () => {
-    const routes = adminRoutes();
+    const routes = adminRoutes(t.app);
     expect(routes.length).toBeGreaterThanOrEqual(30);
     expect(routes).toContainEqual({ method: 'POST', path: '/api/v1/admin/api-keys' });
     for (const route of routes) expect(scopeFor(route.method, route.path), `${route.method} ${route.path}`).not.toBeNull();
@@ -80,7 +71,7 @@ describe('API keys on every admin route', () => {
     ['an expired key', 'expired'],
   ] as const)('answers 401 with %s', async (_label, which) => {
     const key = which === 'revoked' || which === 'expired' ? keys[which] : which;
-    for (const route of adminRoutes()) {
+    for (const route of adminRoutes(t.app)) {
       const res = await send(route, key);
       expect(res.status, `${route.method} ${route.path}`).toBe(401);
       const body = (await res.json()) as { error: { code: string } };
@@ -89,7 +80,7 @@ describe('API keys on every admin route', () => {
   });
 
   it('answers 403 to a key holding every scope but the route’s, and names the scope it needs', async () => {
-    for (const route of adminRoutes()) {
+    for (const route of adminRoutes(t.app)) {
       const scope = scopeFor(route.method, route.path);
       if (!scope) throw new Error(`no scope for ${route.method} ${route.path}`);
       const res = await send(route, keys.allBut.get(scope));
@@ -100,7 +91,7 @@ describe('API keys on every admin route', () => {
   });
 
   it('lets a key holding only the route’s scope through', async () => {
-    for (const route of adminRoutes()) {
+    for (const route of adminRoutes(t.app)) {
       const scope = scopeFor(route.method, route.path);
       if (!scope) throw new Error(`no scope for ${route.method} ${route.path}`);
       const res = await send(route, keys.only.get(scope));

@@ -67,9 +67,7 @@ describe('admin share routes', () => {
   it('need a session (401) and the admin role (403)', async () => {
     expect((await t.api(sharesOf(sharedAlbum))).status).toBe(401);
     expect((await t.api(sharesOf(sharedAlbum), { method: 'POST', json: {} })).status).toBe(401);
-    const made = await t.api('/admin/users', { method: 'POST', cookie, json: { email: 'v@example.com', password: 'password-1', name: 'V', role: 'viewer' } });
-    expect(made.status).toBe(201);
-    const viewer = (await t.signIn('v@example.com', 'password-1')).cookie;
+    const viewer = (await t.viewer(cookie)).cookie;
     expect((await t.api(sharesOf(sharedAlbum), { cookie: viewer })).status).toBe(403);
     expect((await t.api(sharesOf(sharedAlbum), { method: 'POST', cookie: viewer, json: {} })).status).toBe(403);
   });

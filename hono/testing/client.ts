@@ -18,10 +18,13 @@ export interface TestClient {
   signIn(email: string, password: string): Promise<{ cookie: string; response: Response }>;
   /** Creates the owner through setup and signs in. */
   owner(): Promise<{ cookie: string; id: string; email: string; password: string }>;
+  /** Creates a user with the viewer role through the admin API (the owner's cookie) and signs in as it. */
+  viewer(ownerCookie: string): Promise<{ cookie: string }>;
   close(): Promise<void>;
 }
 
 const OWNER = { email: 'owner@example.com', password: 'owner-password', name: 'Owner' };
+const VIEWER = { email: 'viewer@example.com', password: 'viewer-password', name: 'Viewer', role: 'viewer' };
 
 function buildInit(init: RequestInit & { json?: unknown; cookie?: string; ip?: string } = {}): RequestInit {
   const headers = new Headers(init.headers);
@@ -30,6 +33,15 @@ function buildInit(init: RequestInit & { json?: unknown; cookie?: string; ip?: s
   headers.set('origin', TEST_BASE_URL);
   headers.set(CLIENT_IP_HEADER, init.ip ?? '203.0.113.7');
   return { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body };
+}
+
+/** Every route registered under /api/v1/admin, once per method and path, path parameters filled in. */
+export function adminRoutes(app: App): { method: string; path: string }[] {
+  const seen = new Set<string>();
+  return app.routes
+    .filter((r) => r.path.startsWith('/api/v1/admin') && r.method !== 'ALL')
+    .map((r) => ({ method: r.method, path: r.path.replace(/:[^/]+/g, 'some-id') }))
+    .filter((r) => !seen.has(`${r.method} ${r.path}`) && seen.add(`${r.method} ${r.path}`));
 }
 
 /** Joins the name=value pairs of every Set-Cookie into one Cookie header. */
@@ -63,6 +75,11 @@ export async function createTestClient(
       const { id } = (await res.json()) as { id: string };
       const { cookie } = await client.signIn(OWNER.email, OWNER.password);
       return { cookie, id, email: OWNER.email, password: OWNER.password };
+    },
+    async viewer(ownerCookie) {
+      const res = await client.api('/admin/users', { method: 'POST', cookie: ownerCookie, json: VIEWER });
+      if (res.status !== 201) throw new Error(`creating the viewer failed: ${res.status} ${await res.text()}`);
+      return { cookie: (await client.signIn(VIEWER.email, VIEWER.password)).cookie };
     },
     close: () => services.close(),
   };

@@ -70,9 +70,7 @@ async function photo(seed: number) {
 describe('auth and limits', () => {
   it('refuses without a session (401), without admin role (403) and from another origin (403)', async () => {
     expect((await t.api('/admin/uploads', { method: 'POST', headers: { ...TUS, 'upload-length': '10' } })).status).toBe(401);
-    const res = await t.api('/admin/users', { method: 'POST', cookie, json: { email: 'viewer@example.com', password: 'password-1', name: 'V', role: 'viewer' } });
-    expect(res.status).toBe(201);
-    const viewer = await t.signIn('viewer@example.com', 'password-1');
+    const viewer = await t.viewer(cookie);
     expect((await t.api('/admin/uploads', { method: 'POST', cookie: viewer.cookie, headers: { ...TUS, 'upload-length': '10' } })).status).toBe(403);
     const foreign = await t.app.request('http://localhost:3000/api/v1/admin/uploads', {
       method: 'POST',
